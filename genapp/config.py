@@ -1,0 +1,67 @@
+"""Typed configuration: one dataclass for how a run trains, plus a JSON round trip.
+
+Model configs live next to their model (``genapp/models/<family>.py``) because each family has
+its own knobs; they all derive from :class:`ModelConfig` so the shared fields (family, dataset,
+image size) and the JSON round trip are written once.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T", bound="JsonConfig")
+
+
+class JsonConfig:
+    """Mixin for dataclasses: ``to_dict`` / ``from_dict`` (unknown keys ignored) and files."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def replace(self: T, **changes: Any) -> T:
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+    def save(self, path: str | Path) -> None:
+        from .checkpoints import atomic_write_text
+
+        atomic_write_text(Path(path), json.dumps(self.to_dict(), indent=2))
+
+    @classmethod
+    def load(cls: type[T], path: str | Path) -> T:
+        return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+@dataclass
+class ModelConfig(JsonConfig):
+    """Fields every family shares. Subclasses add their architecture and recipe knobs."""
+
+    family: str = ""
+    dataset: str = "mnist"
+    image_size: int = 28          # 28 px for MNIST-like data; 64-128 px for pix2pix / CycleGAN
+    channels: int = 1
+    lr: float = 2e-4              # Adam 2e-4 is the DCGAN paper's choice; families override
+    beta1: float = 0.5            # DCGAN paper: beta1 = 0.5 steadies GAN training
+    beta2: float = 0.999
+
+
+@dataclass
+class TrainConfig(JsonConfig):
+    """How a run trains; the same fields as ``python -m train`` and the app's Train tab."""
+
+    steps: int = 1000             # optimisation steps (the CLI turns --epochs into steps)
+    batch_size: int = 64
+    seed: int = 0
+    device: str = "auto"          # auto | cpu | cuda
+    sample_every: int = 100       # fixed-z sample grid cadence (steps)
+    checkpoint_every: int = 500   # weights + optimizer state cadence (steps)
+    log_every: int = 10           # metrics.jsonl cadence (steps)
+    command: str = ""             # the exact command line that started the run, for model cards
+    extra: dict[str, Any] = field(default_factory=dict)

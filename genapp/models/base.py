@@ -1,0 +1,269 @@
+"""The interface every family shares, so one trainer, one run registry and one UI serve them all.
+
+A model is built from its typed config, owns its networks *and* its optimizers, and exposes:
+
+* ``train_step(batch) -> dict[str, float]`` -- one optimisation step on a batch from ``genapp.data``;
+* ``preview(fixed_batch) -> (images, nrow)`` -- the live-view grid at fixed inputs, in [0, 1];
+* ``generate(n, seed, label=None)`` / ``translate(x, direction=None)`` -- the Python API;
+* ``evaluate()`` -- cheap metrics for the live view (optional);
+* ``save_pretrained`` / ``push_to_hub`` (from ``PyTorchModelHubMixin``) writing ``config.json`` +
+  ``model.safetensors``. Loading goes through :func:`genapp.load`, which only reads safetensors.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, ClassVar
+
+import torch
+import torch.nn.functional as F
+from huggingface_hub import PyTorchModelHubMixin
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from ..config import ModelConfig
+
+
+def to_tanh_space(x: torch.Tensor) -> torch.Tensor:
+    return x * 2.0 - 1.0
+
+
+def from_tanh_space(x: torch.Tensor) -> torch.Tensor:
+    return ((x + 1.0) / 2.0).clamp(0.0, 1.0)
+
+
+def seeded_noise(shape: tuple[int, ...], seed: int, device: torch.device) -> torch.Tensor:
+    """Noise drawn on the CPU from ``seed`` then moved, so a seed gives the same z on any device."""
+    g = torch.Generator().manual_seed(int(seed))
+    return torch.randn(*shape, generator=g).to(device)
+
+
+class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
+                      tags=["gan-studio", "genapp"], repo_url="https://huggingface.co/spaces"):
+    """Base class: config handling, device, optimizers, safetensors I/O."""
+
+    family: ClassVar[str] = ""
+    Config: ClassVar[type[ModelConfig]] = ModelConfig
+    datasets: ClassVar[tuple[str, ...]] = ()
+    kind: ClassVar[str] = "image"        # image | translation | toy
+    conditional: ClassVar[bool] = False
+    has_latent: ClassVar[bool] = True     # can interpolate / do arithmetic in z
+    task: ClassVar[str] = "unconditional-image-generation"
+
+    def __init__(self, config: dict[str, Any] | None = None):
+        super().__init__()
+        cfg = dict(config or {})
+        cfg["family"] = self.family
+        self.config = self.Config.from_dict(cfg)
+        if self.datasets and self.config.dataset not in self.datasets:
+            raise ValueError(f"{self.family} trains on {', '.join(self.datasets)}, not {self.config.dataset!r}.")
+        self.optimizers: dict[str, torch.optim.Optimizer] = {}
+        self.build()
+
+    # ---------------------------------------------------------------- to override
+    def build(self) -> None:
+        """Create the networks from ``self.config``."""
+        raise NotImplementedError
+
+    def make_optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        """Create the optimizers (called once, after the model is on its device)."""
+        raise NotImplementedError
+
+    def train_step(self, batch: dict[str, torch.Tensor]) -> dict[str, float]:
+        raise NotImplementedError
+
+    def preview(self, fixed: dict[str, torch.Tensor]) -> tuple[torch.Tensor, int]:
+        """Images in [0, 1] and the number per row, for the live view and ``samples/``."""
+        return self.generate(64, seed=self.config_seed), 8
+
+    def generate(self, n: int, seed: int = 0, label: int | None = None) -> torch.Tensor:
+        raise TypeError(f"{self.family} does not generate from noise; use translate().")
+
+    def translate(self, x: torch.Tensor, direction: str | None = None) -> torch.Tensor:
+        raise TypeError(f"{self.family} does not translate images; use generate().")
+
+    def evaluate(self) -> dict[str, float]:
+        return {}
+
+    # ---------------------------------------------------------------- shared
+    config_seed: ClassVar[int] = 42  # the fixed z of the live view
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.parameters()).device
+
+    def adam(self, params, lr: float | None = None) -> torch.optim.Adam:
+        c = self.config
+        return torch.optim.Adam(params, lr=lr or c.lr, betas=(c.beta1, c.beta2))
+
+    def setup_training(self) -> None:
+        if not self.optimizers:
+            self.optimizers = self.make_optimizers()
+        self.train()
+
+    def state_dict_for_save(self) -> dict[str, torch.Tensor]:
+        return {k: v for k, v in self.state_dict().items()}
+
+    def load_weights(self, path: str | Path) -> None:
+        """Load ``model.safetensors`` (fp16 or fp32 storage); strict, so a wrong file fails loudly."""
+        tensors = load_file(str(path), device="cpu")
+        own = self.state_dict()
+        missing = sorted(set(own) - set(tensors))
+        unexpected = sorted(set(tensors) - set(own))
+        if missing or unexpected:
+            raise ValueError(f"The weights do not fit a {self.family} model with this config "
+                             f"(missing {missing[:3]}, unexpected {unexpected[:3]}).")
+        for k, v in tensors.items():
+            if own[k].shape != v.shape:
+                raise ValueError(f"The weights do not fit: {k} has shape {tuple(v.shape)}, expected {tuple(own[k].shape)}.")
+            tensors[k] = v.to(own[k].dtype)
+        self.load_state_dict(tensors, strict=True)
+
+    def config_dict(self) -> dict[str, Any]:
+        return self.config.to_dict()
+
+    def _save_pretrained(self, save_directory: Path) -> None:
+        """Hub mixin hook: ``model.safetensors`` + ``config.json`` (the model config)."""
+        save_file({k: v.detach().contiguous().cpu() for k, v in self.state_dict_for_save().items()},
+                  str(Path(save_directory) / "model.safetensors"), metadata={"format": "pt"})
+        (Path(save_directory) / "config.json").write_text(json.dumps(self.config_dict(), indent=2))
+
+    def __repr__(self) -> str:  # short: the default prints every layer
+        n = sum(p.numel() for p in self.parameters())
+        return f"{type(self).__name__}(family={self.family!r}, dataset={self.config.dataset!r}, params={n:,})"
+
+
+class AdversarialModel(GenerativeModel):
+    """A generator and a discriminator (or critic) trained against each other.
+
+    The step follows the course's order -- the discriminator on real data, on fake data
+    (detached), then the generator -- with three separate methods so the app's step-by-step mode
+    can run them one at a time. ``loss`` picks the objective:
+
+    * ``bce`` -- the original minimax GAN with the non-saturating G loss. The course puts a
+      Sigmoid on D and uses BCE; we keep D's output as a logit and use BCE-with-logits, which is
+      the same loss computed in a numerically stable way (no log(0) when D is very sure).
+    * ``wasserstein`` -- the WGAN critic: no Sigmoid, loss E[D(fake)] - E[D(real)].
+    * ``lsgan`` -- least squares (CycleGAN's choice).
+    """
+
+    loss: ClassVar[str] = "bce"
+    d_steps: int = 1   # k D-steps per G-step (set from config in build)
+
+    def __init__(self, config: dict[str, Any] | None = None):
+        super().__init__(config)
+        self._d_count = 0
+
+    # ---- the pieces subclasses provide
+    generator: nn.Module
+    discriminator: nn.Module
+
+    def sample_latent(self, n: int, gen: torch.Generator | None = None) -> torch.Tensor:
+        return torch.randn(n, self.config.latent_dim, generator=gen).to(self.device) if gen is not None \
+            else torch.randn(n, self.config.latent_dim, device=self.device)
+
+    def real(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(real samples in the model's space, labels or None)."""
+        return to_tanh_space(batch["x"]), None
+
+    def fake(self, n: int, labels: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        return self.generator(self.sample_latent(n)), None
+
+    def discriminate(self, x: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+        return self.discriminator(x)
+
+    def make_optimizers(self):
+        return {"generator": self.adam(self.generator.parameters()),
+                "discriminator": self.adam(self.discriminator.parameters())}
+
+    # ---- losses
+    def _d_loss_part(self, out: torch.Tensor, real: bool) -> torch.Tensor:
+        if self.loss == "bce":
+            return F.binary_cross_entropy_with_logits(out, torch.full_like(out, 1.0 if real else 0.0))
+        if self.loss == "lsgan":
+            return F.mse_loss(out, torch.full_like(out, 1.0 if real else 0.0))
+        return -out.mean() if real else out.mean()
+
+    def _g_loss(self, out: torch.Tensor) -> torch.Tensor:
+        if self.loss == "bce":  # non-saturating: maximise log D(G(z)) (Goodfellow et al. 2014, sec. 3)
+            return F.binary_cross_entropy_with_logits(out, torch.ones_like(out))
+        if self.loss == "lsgan":
+            return F.mse_loss(out, torch.ones_like(out))
+        return -out.mean()
+
+    def _score(self, out: torch.Tensor) -> float:
+        """D(x) as the course plots it: a probability for BCE, the raw critic value for WGAN."""
+        out = out.detach()
+        return float(torch.sigmoid(out).mean()) if self.loss == "bce" else float(out.mean())
+
+    # ---- the course's three training steps
+    def d_step_real(self, batch) -> dict[str, float]:
+        x, y = self.real(batch)
+        opt = self.optimizers["discriminator"]
+        opt.zero_grad(set_to_none=True)
+        out = self.discriminate(x, y)
+        loss = self._d_loss_part(out, True)
+        loss.backward()
+        opt.step()
+        return {"loss_d_real": loss.item(), "d_x": self._score(out)}
+
+    def d_step_fake(self, batch) -> dict[str, float]:
+        x, y = self.real(batch)
+        with torch.no_grad():
+            fake, yf = self.fake(x.size(0), y)
+        opt = self.optimizers["discriminator"]
+        opt.zero_grad(set_to_none=True)
+        out = self.discriminate(fake, yf)
+        loss = self._d_loss_part(out, False)
+        loss.backward()
+        opt.step()
+        return {"loss_d_fake": loss.item(), "d_g_z": self._score(out)}
+
+    def g_step(self, batch) -> dict[str, float]:
+        x, y = self.real(batch)
+        opt = self.optimizers["generator"]
+        opt.zero_grad(set_to_none=True)
+        fake, yf = self.fake(x.size(0), y)
+        out = self.discriminate(fake, yf)
+        loss = self._g_loss(out)
+        loss.backward()
+        opt.step()
+        return {"loss_g": loss.item(), "d_g_z_after": self._score(out)}
+
+    def discriminator_penalty(self, real: torch.Tensor, fake: torch.Tensor, yr, yf) -> torch.Tensor | None:
+        return None
+
+    def after_discriminator_step(self) -> None:
+        """Hook: WGAN clips the critic's weights here."""
+
+    def train_step(self, batch: dict[str, torch.Tensor]) -> dict[str, float]:
+        """D on real + fake in one update (the course's two D steps, summed), then G every k D-steps."""
+        x, y = self.real(batch)
+        n = x.size(0)
+        fake, yf = self.fake(n, y)
+        opt_d = self.optimizers["discriminator"]
+        opt_d.zero_grad(set_to_none=True)
+        out_real = self.discriminate(x, y)
+        out_fake = self.discriminate(fake.detach(), yf)
+        loss_d = self._d_loss_part(out_real, True) + self._d_loss_part(out_fake, False)
+        penalty = self.discriminator_penalty(x, fake.detach(), y, yf)
+        total = loss_d + penalty if penalty is not None else loss_d
+        total.backward()
+        opt_d.step()
+        self.after_discriminator_step()
+        self._d_count += 1
+        stats = {"loss_d": loss_d.item(), "d_x": self._score(out_real), "d_g_z": self._score(out_fake)}
+        if penalty is not None:
+            stats["gp"] = penalty.item()
+        if self._d_count % max(1, self.d_steps) == 0:
+            opt_g = self.optimizers["generator"]
+            opt_g.zero_grad(set_to_none=True)
+            for p in self.discriminator.parameters():
+                p.requires_grad_(False)  # G's step needs no D gradients: skip computing them
+            loss_g = self._g_loss(self.discriminate(fake, yf))
+            loss_g.backward()
+            for p in self.discriminator.parameters():
+                p.requires_grad_(True)
+            opt_g.step()
+            stats["loss_g"] = loss_g.item()
+        return stats

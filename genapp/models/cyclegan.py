@@ -1,0 +1,145 @@
+"""``cyclegan``: unpaired translation (Zhu et al. 2017), horse <-> zebra.
+
+Two generators, G: X -> Y (horse -> zebra) and F: Y -> X, and two discriminators D_X, D_Y (70x70
+PatchGANs). Losses: LSGAN (least squares, more stable than BCE here, as in the paper) +
+cycle-consistency L1 both ways, F(G(x)) ~ x and G(F(y)) ~ y, weighted lambda = 10, + identity
+loss 0.5 * lambda (keeps colours: G(y) ~ y). Adam 2e-4, beta1 0.5; a pool of 50 past fakes for
+the discriminators (Shrivastava et al. 2017). ResNet generators with 6 blocks (the paper's
+choice below 256 px). 64 px by default for CPU; 128 px with a GPU.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from ..config import ModelConfig
+from .base import AdversarialModel, from_tanh_space, to_tanh_space
+from .layers import PatchDiscriminator, ResnetGenerator, init_dcgan_weights
+
+DIRECTIONS = ("horse2zebra", "zebra2horse")
+
+
+@dataclass
+class CycleGANConfig(ModelConfig):
+    dataset: str = "horse2zebra"
+    image_size: int = 64
+    channels: int = 3
+    ngf: int = 32
+    ndf: int = 64
+    n_blocks: int = 6
+    cycle_weight: float = 10.0    # lambda_cyc in the paper
+    identity_weight: float = 0.5  # times lambda_cyc
+    pool_size: int = 50
+
+
+class ImagePool:
+    """A history of generated images: D sees a mix of new and old fakes, which damps oscillation."""
+
+    def __init__(self, size: int):
+        self.size, self.images = size, []
+
+    def query(self, images: torch.Tensor) -> torch.Tensor:
+        if self.size == 0:
+            return images
+        out = []
+        for img in images.detach():
+            img = img.unsqueeze(0)
+            if len(self.images) < self.size:
+                self.images.append(img)
+                out.append(img)
+            elif random.random() < 0.5:
+                i = random.randrange(self.size)
+                out.append(self.images[i].clone())
+                self.images[i] = img
+            else:
+                out.append(img)
+        return torch.cat(out)
+
+
+class CycleGAN(AdversarialModel):
+    family = "cyclegan"
+    Config = CycleGANConfig
+    datasets = ("horse2zebra",)
+    kind = "translation"
+    has_latent = False
+    loss = "lsgan"
+    task = "image-to-image"
+
+    def build(self):
+        c = self.config
+        self.g_xy = ResnetGenerator(c.channels, c.channels, c.ngf, c.n_blocks)   # G: horse -> zebra
+        self.g_yx = ResnetGenerator(c.channels, c.channels, c.ngf, c.n_blocks)   # F: zebra -> horse
+        self.d_x = PatchDiscriminator(c.channels, c.ndf)
+        self.d_y = PatchDiscriminator(c.channels, c.ndf)
+        init_dcgan_weights(self)
+        self.pool_x, self.pool_y = ImagePool(c.pool_size), ImagePool(c.pool_size)
+
+    def make_optimizers(self):
+        return {"generator": self.adam([*self.g_xy.parameters(), *self.g_yx.parameters()]),
+                "discriminator": self.adam([*self.d_x.parameters(), *self.d_y.parameters()])}
+
+    @property
+    def generator(self):  # for code that asks for "the generator"
+        return self.g_xy
+
+    def train_step(self, batch):
+        c = self.config
+        x, y = to_tanh_space(batch["a"]), to_tanh_space(batch["b"])
+        opt_g, opt_d = self.optimizers["generator"], self.optimizers["discriminator"]
+        # ---- generators
+        for p in [*self.d_x.parameters(), *self.d_y.parameters()]:
+            p.requires_grad_(False)
+        opt_g.zero_grad(set_to_none=True)
+        fake_y, fake_x = self.g_xy(x), self.g_yx(y)
+        loss_gan = self._g_loss(self.d_y(fake_y)) + self._g_loss(self.d_x(fake_x))
+        cycle_loss = F.l1_loss(self.g_yx(fake_y), x) + F.l1_loss(self.g_xy(fake_x), y)
+        idt = F.l1_loss(self.g_xy(y), y) + F.l1_loss(self.g_yx(x), x) if c.identity_weight > 0 else torch.zeros((), device=x.device)
+        (loss_gan + c.cycle_weight * cycle_loss + c.cycle_weight * c.identity_weight * idt).backward()
+        opt_g.step()
+        for p in [*self.d_x.parameters(), *self.d_y.parameters()]:
+            p.requires_grad_(True)
+        # ---- discriminators (halved, as in the paper)
+        opt_d.zero_grad(set_to_none=True)
+        out_ry, out_fy = self.d_y(y), self.d_y(self.pool_y.query(fake_y))
+        out_rx, out_fx = self.d_x(x), self.d_x(self.pool_x.query(fake_x))
+        loss_dy = 0.5 * (self._d_loss_part(out_ry, True) + self._d_loss_part(out_fy, False))
+        loss_dx = 0.5 * (self._d_loss_part(out_rx, True) + self._d_loss_part(out_fx, False))
+        (loss_dx + loss_dy).backward()
+        opt_d.step()
+        return {"loss_g": loss_gan.item(), "cycle": cycle_loss.item(), "identity": idt.item(),
+                "loss_d": (loss_dx + loss_dy).item(), "d_x": out_ry.mean().item(), "d_g_z": out_fy.mean().item()}
+
+    @torch.inference_mode()
+    def translate(self, x: torch.Tensor, direction: str | None = "horse2zebra") -> torch.Tensor:
+        """Photos (N, 3, H, W) in [0, 1], any size -> translated (N, 3, S, S) in [0, 1]."""
+        direction = direction or "horse2zebra"
+        if direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}.")
+        c = self.config
+        x = x.to(self.device, torch.float32)
+        if x.size(1) == 1:
+            x = x.expand(-1, 3, -1, -1)
+        if x.shape[-2:] != (c.image_size, c.image_size):
+            x = F.interpolate(x, size=(c.image_size, c.image_size), mode="bilinear", align_corners=False, antialias=True)
+        net = self.g_xy if direction == "horse2zebra" else self.g_yx
+        was = self.training
+        self.eval()
+        out = from_tanh_space(net(to_tanh_space(x))).float().cpu()
+        self.train(was)
+        return out
+
+    def cycle(self, x: torch.Tensor, direction: str = "horse2zebra") -> tuple[torch.Tensor, torch.Tensor]:
+        """(translated, reconstructed): x -> G(x) -> F(G(x))."""
+        back = "zebra2horse" if direction == "horse2zebra" else "horse2zebra"
+        y = self.translate(x, direction)
+        return y, self.translate(y, back)
+
+    def preview(self, fixed):
+        """Rows: horses, as zebras, cycled back; zebras, as horses, cycled back."""
+        x, y = fixed["a"][:6], fixed["b"][:6]
+        fy, rx = self.cycle(x, "horse2zebra")
+        fx, ry = self.cycle(y, "zebra2horse")
+        return torch.cat([x.cpu(), fy, rx, y.cpu(), fx, ry]), 6

@@ -1,0 +1,200 @@
+"""Network building blocks shared by the families: MLPs, DCGAN stacks, U-Net, PatchGAN, ResNet G.
+
+Each builder cites the recipe it follows. Every network takes and returns tensors in the model's
+own space ([-1, 1] for Tanh generators); conversions happen in the model, not here.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+def init_dcgan_weights(module: nn.Module) -> None:
+    """DCGAN paper: weights from N(0, 0.02); BatchNorm scale from N(1, 0.02), bias 0."""
+    for m in module.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, (nn.BatchNorm2d, nn.InstanceNorm2d)) and m.weight is not None:
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+
+
+# ---------------------------------------------------------------- MLPs (gan, ring, toy1010, vae)
+def mlp(sizes: list[int], act: nn.Module, *, dropout: float = 0.0, out_act: nn.Module | None = None) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            layers.append(act)
+            if dropout:
+                layers.append(nn.Dropout(dropout))
+    if out_act is not None:
+        layers.append(out_act)
+    return nn.Sequential(*layers)
+
+
+# ---------------------------------------------------------------- DCGAN at 28 px (and 32/64 px)
+class DCGANGenerator(nn.Module):
+    """z (N, nz) -> image (N, C, S, S) in [-1, 1].
+
+    DCGAN recipe: fractionally-strided convolutions only (no pooling, no fully connected hidden
+    layer), BatchNorm + ReLU on every layer but the output, Tanh out. At 28 px the first
+    ConvTranspose maps the 1x1 code to 7x7, then two stride-2 layers give 14 and 28.
+    """
+
+    def __init__(self, nz: int, channels: int, image_size: int = 28, ngf: int = 64, in_features: int | None = None):
+        super().__init__()
+        n_up = int(round(math.log2(image_size / 7))) if image_size % 7 == 0 else int(round(math.log2(image_size / 4)))
+        base = image_size // (2 ** n_up)
+        ch = ngf * 2 ** (n_up - 1)
+        layers: list[nn.Module] = [nn.ConvTranspose2d(in_features or nz, ch, base, 1, 0, bias=False),
+                                   nn.BatchNorm2d(ch), nn.ReLU(True)]
+        for _ in range(n_up - 1):
+            layers += [nn.ConvTranspose2d(ch, ch // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ch // 2), nn.ReLU(True)]
+            ch //= 2
+        layers += [nn.ConvTranspose2d(ch, channels, 4, 2, 1), nn.Tanh()]  # no BatchNorm on the output
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z.view(z.size(0), -1, 1, 1))
+
+
+class DCGANDiscriminator(nn.Module):
+    """image (N, C, S, S) -> one logit per image.
+
+    DCGAN recipe: strided convolutions, LeakyReLU(0.2), BatchNorm everywhere but the input layer.
+    ``norm`` can be "batch", "layer" (WGAN-GP: the gradient penalty is per sample, so the critic
+    must not mix samples through BatchNorm -- Gulrajani et al. 2017) or "none".
+    """
+
+    def __init__(self, channels: int, image_size: int = 28, ndf: int = 64, norm: str = "batch"):
+        super().__init__()
+        n_down = int(round(math.log2(image_size / 7))) if image_size % 7 == 0 else int(round(math.log2(image_size / 4)))
+        layers: list[nn.Module] = [nn.Conv2d(channels, ndf, 4, 2, 1), nn.LeakyReLU(0.2, True)]
+        ch, size = ndf, image_size // 2
+        for _ in range(n_down - 1):
+            layers.append(nn.Conv2d(ch, ch * 2, 4, 2, 1, bias=norm == "none"))
+            size //= 2
+            if norm == "batch":
+                layers.append(nn.BatchNorm2d(ch * 2))
+            elif norm == "layer":
+                layers.append(nn.GroupNorm(1, ch * 2))  # LayerNorm over (C, H, W)
+            layers.append(nn.LeakyReLU(0.2, True))
+            ch *= 2
+        layers.append(nn.Conv2d(ch, 1, size, 1, 0))  # the whole remaining map -> one logit
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).view(-1)
+
+
+# ---------------------------------------------------------------- pix2pix: U-Net + PatchGAN
+def _norm(ch: int) -> nn.Module:
+    # Instance norm (pix2pix's --norm instance): the same output whatever the batch, so a sketch
+    # gives the same shoe alone or in a batch, and train/eval behave the same.
+    return nn.InstanceNorm2d(ch, affine=True)
+
+
+class UNetBlock(nn.Module):
+    """One level of the U-Net: down, the inner levels, up, and the skip concatenation."""
+
+    def __init__(self, outer: int, inner: int, sub: nn.Module | None, *, size: int, outermost=False, dropout=False, in_ch=None):
+        super().__init__()
+        in_ch = in_ch or outer
+        down = [nn.Conv2d(in_ch, inner, 4, 2, 1)]
+        if not outermost:
+            down.insert(0, nn.LeakyReLU(0.2, True))
+            if sub is not None and size // 2 > 1:  # no norm on a 1x1 map (instance norm would zero it)
+                down.append(_norm(inner))
+        up_in = inner * 2 if sub is not None else inner
+        if outermost:
+            up = [nn.ReLU(True), nn.ConvTranspose2d(up_in, outer, 4, 2, 1), nn.Tanh()]
+        else:
+            up = [nn.ReLU(True), nn.ConvTranspose2d(up_in, outer, 4, 2, 1), _norm(outer)]
+            if dropout:
+                up.append(nn.Dropout(0.5))
+        self.outermost = outermost
+        self.model = nn.Sequential(*down, *([sub] if sub is not None else []), *up)
+
+    def forward(self, x):
+        y = self.model(x)
+        return y if self.outermost else torch.cat([x, y], 1)
+
+
+class UNetGenerator(nn.Module):
+    """pix2pix U-Net (Isola et al. 2017): encoder down to 1x1, decoder with skip connections."""
+
+    def __init__(self, in_ch: int = 3, out_ch: int = 3, image_size: int = 64, ngf: int = 64):
+        super().__init__()
+        depth = int(math.log2(image_size))
+        mults = [min(2 ** i, 8) for i in range(depth)]  # 1, 2, 4, 8, 8, 8, ...
+        block = None
+        size = 2  # spatial size of the input to the innermost block
+        for level in range(depth - 1, 0, -1):
+            outer, inner = ngf * mults[level - 1], ngf * mults[level]
+            dropout = block is not None and level >= depth - 3 and mults[level] == 8 and level != depth - 1
+            block = UNetBlock(outer, inner, block, size=size, dropout=dropout)
+            size *= 2
+        self.model = UNetBlock(out_ch, ngf, block, size=size, outermost=True, in_ch=in_ch)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class PatchDiscriminator(nn.Module):
+    """PatchGAN: C64-C128-C256 strided, C512 stride 1, then a 1-channel map of patch logits.
+
+    With three strided layers the receptive field is 70x70 (a 30x30 map at 256 px).
+    """
+
+    def __init__(self, in_ch: int = 6, ndf: int = 64, n_layers: int = 3):
+        super().__init__()
+        layers: list[nn.Module] = [nn.Conv2d(in_ch, ndf, 4, 2, 1), nn.LeakyReLU(0.2, True)]
+        mult = 1
+        for n in range(1, n_layers):
+            prev, mult = mult, min(2 ** n, 8)
+            layers += [nn.Conv2d(ndf * prev, ndf * mult, 4, 2, 1), _norm(ndf * mult), nn.LeakyReLU(0.2, True)]
+        prev, mult = mult, min(2 ** n_layers, 8)
+        layers += [nn.Conv2d(ndf * prev, ndf * mult, 4, 1, 1), _norm(ndf * mult), nn.LeakyReLU(0.2, True),
+                   nn.Conv2d(ndf * mult, 1, 4, 1, 1)]
+        self.model = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+# ---------------------------------------------------------------- CycleGAN: ResNet generator
+class ResnetBlock(nn.Module):
+    def __init__(self, ch: int):
+        super().__init__()
+        self.block = nn.Sequential(
+            nn.ReflectionPad2d(1), nn.Conv2d(ch, ch, 3), _norm(ch), nn.ReLU(True),
+            nn.ReflectionPad2d(1), nn.Conv2d(ch, ch, 3), _norm(ch))
+
+    def forward(self, x):
+        return x + self.block(x)
+
+
+class ResnetGenerator(nn.Module):
+    """CycleGAN generator (Johnson et al. 2016 style): c7s1-ngf, d2ngf, d4ngf, n res blocks, u2ngf, ungf, c7s1-3."""
+
+    def __init__(self, in_ch: int = 3, out_ch: int = 3, ngf: int = 64, n_blocks: int = 6):
+        super().__init__()
+        layers: list[nn.Module] = [nn.ReflectionPad2d(3), nn.Conv2d(in_ch, ngf, 7), _norm(ngf), nn.ReLU(True)]
+        ch = ngf
+        for _ in range(2):
+            layers += [nn.Conv2d(ch, ch * 2, 3, 2, 1), _norm(ch * 2), nn.ReLU(True)]
+            ch *= 2
+        layers += [ResnetBlock(ch) for _ in range(n_blocks)]
+        for _ in range(2):
+            layers += [nn.ConvTranspose2d(ch, ch // 2, 3, 2, 1, output_padding=1), _norm(ch // 2), nn.ReLU(True)]
+            ch //= 2
+        layers += [nn.ReflectionPad2d(3), nn.Conv2d(ch, out_ch, 7), nn.Tanh()]
+        self.model = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.model(x)

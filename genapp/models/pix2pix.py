@@ -1,0 +1,90 @@
+"""``pix2pix``: paired image-to-image translation (Isola et al. 2017), edges -> shoe photos.
+
+G: U-Net (encoder-decoder with skip connections), Tanh out, inputs in [-1, 1].
+D: PatchGAN on (edges, photo) pairs -- it judges overlapping 70x70 patches, not the whole image.
+Loss: cGAN (BCE on patch logits) + lambda * L1(G(x), y) with lambda = 100; Adam 2e-4, beta1 0.5.
+64 px by default (CPU-friendly; 128 px with a GPU). Instance norm instead of batch norm so one
+sketch gives the same shoe alone or in a batch.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from ..config import ModelConfig
+from .base import AdversarialModel, from_tanh_space, to_tanh_space
+from .layers import PatchDiscriminator, UNetGenerator, init_dcgan_weights
+
+
+@dataclass
+class Pix2PixConfig(ModelConfig):
+    dataset: str = "edges2shoes"
+    image_size: int = 64
+    channels: int = 3
+    ngf: int = 32                 # 64 in the paper; 32 keeps the U-Net at 8M parameters for the CPU
+    ndf: int = 64
+    l1_weight: float = 100.0      # lambda in the paper
+
+
+class Pix2Pix(AdversarialModel):
+    family = "pix2pix"
+    Config = Pix2PixConfig
+    datasets = ("edges2shoes",)
+    kind = "translation"
+    has_latent = False
+    task = "image-to-image"
+
+    def build(self):
+        c = self.config
+        self.generator = UNetGenerator(c.channels, c.channels, c.image_size, c.ngf)
+        self.discriminator = PatchDiscriminator(c.channels * 2, c.ndf)
+        init_dcgan_weights(self)
+
+    def train_step(self, batch):
+        a, b = to_tanh_space(batch["a"]), to_tanh_space(batch["b"])
+        fake = self.generator(a)
+        opt_d, opt_g = self.optimizers["discriminator"], self.optimizers["generator"]
+        # D: real pairs -> 1, fake pairs -> 0 (halved, as in the paper, to slow D relative to G)
+        opt_d.zero_grad(set_to_none=True)
+        out_real = self.discriminator(torch.cat([a, b], 1))
+        out_fake = self.discriminator(torch.cat([a, fake.detach()], 1))
+        loss_d = 0.5 * (self._d_loss_part(out_real, True) + self._d_loss_part(out_fake, False))
+        loss_d.backward()
+        opt_d.step()
+        # G: fool D and stay close to the target in L1
+        opt_g.zero_grad(set_to_none=True)
+        for p in self.discriminator.parameters():
+            p.requires_grad_(False)
+        loss_gan = self._g_loss(self.discriminator(torch.cat([a, fake], 1)))
+        for p in self.discriminator.parameters():
+            p.requires_grad_(True)
+        loss_l1 = F.l1_loss(fake, b)
+        (loss_gan + self.config.l1_weight * loss_l1).backward()
+        opt_g.step()
+        return {"loss_d": loss_d.item(), "loss_g": loss_gan.item(), "l1": loss_l1.item(),
+                "d_x": self._score(out_real), "d_g_z": self._score(out_fake)}
+
+    @torch.inference_mode()
+    def translate(self, x: torch.Tensor, direction: str | None = None) -> torch.Tensor:
+        """Edge maps (N, C, H, W) in [0, 1], any size -> shoes (N, C, S, S) in [0, 1]."""
+        c = self.config
+        x = x.to(self.device, torch.float32)
+        if x.size(1) == 1:
+            x = x.expand(-1, c.channels, -1, -1)
+        if x.shape[-2:] != (c.image_size, c.image_size):
+            x = F.interpolate(x, size=(c.image_size, c.image_size), mode="bilinear", align_corners=False, antialias=True)
+        was = self.training
+        self.eval()
+        out = from_tanh_space(self.generator(to_tanh_space(x))).float().cpu()
+        self.train(was)
+        return out
+
+    def preview(self, fixed):
+        """Rows: edges, generated shoes, real shoes."""
+        a, b = fixed["a"][:8], fixed["b"][:8]
+        return torch.cat([a.cpu(), self.translate(a), b.cpu()]), 8
+
+    def evaluate(self) -> dict[str, float]:
+        return {}

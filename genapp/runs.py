@@ -1,0 +1,294 @@
+"""Background training runs and the process-wide registry that owns them.
+
+A run is one thread calling :func:`genapp.trainer.train`. The registry starts runs, queues them
+beyond a per-device limit (default one at a time), stops them, and answers status questions from
+any thread (the app's timers poll it; several visitors can watch the same run). Run folders are
+``<root>/<NNNNN>-<family>-<dataset>/`` (StyleGAN3 style); the folder name is the run id.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from . import checkpoints as ckpt
+from .config import TrainConfig
+from .models import build_model, model_from_config
+from .trainer import resolve_device, train
+
+STATUS_NAME = "status.json"
+ACTIVE = ("queued", "running")
+
+
+class RegistryBusy(RuntimeError):
+    """Too many runs are waiting; try again later."""
+
+
+def runs_root() -> Path:
+    return Path(os.environ.get("GENAPP_RUNS_DIR", "runs")).expanduser()
+
+
+@dataclass
+class Run:
+    id: str
+    folder: Path
+    family: str
+    dataset: str
+    train_cfg: TrainConfig
+    status: str = "queued"
+    step: int = 0
+    start_step: int = 0
+    reason: str = ""
+    created: float = field(default_factory=time.time)
+    started: float | None = None
+    ended: float | None = None
+    images_per_s: float = 0.0
+    losses: deque = field(default_factory=lambda: deque(maxlen=2000))   # (step, {name: value})
+    samples: list = field(default_factory=list)                         # (step, path)
+    metrics: dict = field(default_factory=dict)
+    metrics_history: list = field(default_factory=list)                 # (step, {name: value})
+    stop_event: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    model: Any = None
+
+    @property
+    def total_steps(self) -> int:
+        return self.train_cfg.steps
+
+    def eta_s(self) -> float | None:
+        if self.status != "running" or self.images_per_s <= 0:
+            return None
+        return (self.total_steps - self.step) * self.train_cfg.batch_size / self.images_per_s
+
+    def latest_sample(self) -> str | None:
+        with self.lock:
+            return self.samples[-1][1] if self.samples else None
+
+    def snapshot(self, n_losses: int = 200) -> dict[str, Any]:
+        """A JSON-safe view of the run (what ``/train_status`` returns)."""
+        with self.lock:
+            recent = list(self.losses)[-n_losses:]
+            return {
+                "run_id": self.id, "family": self.family, "dataset": self.dataset, "status": self.status,
+                "step": self.step, "total_steps": self.total_steps, "reason": self.reason,
+                "images_per_s": round(self.images_per_s, 1),
+                "eta_s": None if self.eta_s() is None else round(self.eta_s(), 1),
+                "elapsed_s": round((self.ended or time.time()) - self.started, 1) if self.started else 0.0,
+                "batch_size": self.train_cfg.batch_size, "seed": self.train_cfg.seed,
+                "lr": self.train_cfg.extra.get("lr"),
+                "losses": [{"step": s, **v} for s, v in recent],
+                "metrics": dict(self.metrics),
+                "samples": len(self.samples),
+            }
+
+    def write_status(self) -> None:
+        ckpt.atomic_write_text(self.folder / STATUS_NAME, json.dumps(
+            {"status": self.status, "step": self.step, "reason": self.reason,
+             "family": self.family, "dataset": self.dataset, "total_steps": self.total_steps}))
+
+
+def write_run_config(folder: Path, model, cfg: TrainConfig) -> None:
+    """``config.json`` of a run: the model config (so ``genapp.load`` reads it) + the train config."""
+    data = {**model.config_dict(), "train": cfg.to_dict()}
+    ckpt.atomic_write_text(Path(folder) / ckpt.CONFIG_NAME, json.dumps(data, indent=2))
+
+
+class RunRegistry:
+    """Thread-safe owner of every run in this process."""
+
+    def __init__(self, root: str | Path | None = None, max_concurrent: int | None = None, max_queue: int | None = None):
+        self.root = Path(root) if root is not None else runs_root()
+        self.max_concurrent = max_concurrent or int(os.environ.get("GENAPP_MAX_RUNS", "1"))
+        self.max_queue = max_queue if max_queue is not None else int(os.environ.get("GENAPP_MAX_QUEUE", "8"))
+        self._runs: dict[str, Run] = {}
+        self._lock = threading.RLock()
+        self._slots: dict[str, threading.Semaphore] = {}
+        self._load_existing()
+
+    # ---------------------------------------------------------------- starting
+    def _next_id(self, family: str, dataset: str) -> str:
+        self.root.mkdir(parents=True, exist_ok=True)
+        nums = [int(m.group(1)) for p in self.root.iterdir() if (m := re.match(r"^(\d{5})-", p.name))]
+        n = max(nums, default=-1) + 1
+        return f"{n:05d}-{family}-{dataset}"
+
+    def start(self, family: str, dataset: str | None = None, *, steps: int = 1000, batch_size: int = 64,
+              lr: float | None = None, seed: int = 0, device: str = "auto", sample_every: int | None = None,
+              checkpoint_every: int | None = None, log_every: int = 10, command: str = "",
+              overrides: dict[str, Any] | None = None) -> Run:
+        """Build the model now (so bad settings fail here, with a message) and queue its thread."""
+        with self._lock:
+            waiting = sum(1 for r in self._runs.values() if r.status == "queued")
+            if waiting >= self.max_queue:
+                raise RegistryBusy(f"The training queue is full ({waiting} runs waiting); try again when one finishes.")
+        with _seed_lock:
+            torch.manual_seed(seed)  # the same seed gives the same initial weights
+            model = build_model(family, dataset, lr=lr, **(overrides or {}))
+        dataset = model.config.dataset
+        cfg = TrainConfig(steps=int(steps), batch_size=int(batch_size), seed=int(seed), device=device,
+                          sample_every=sample_every or max(1, min(100, steps // 20 or 1)),
+                          checkpoint_every=checkpoint_every or max(1, min(500, steps)),
+                          log_every=log_every, command=command, extra={"lr": model.config.lr})
+        with self._lock:
+            run_id = self._next_id(family, dataset)
+            folder = self.root / run_id
+            folder.mkdir(parents=True)
+            run = Run(run_id, folder, family, dataset, cfg, model=model)
+            self._write_config(run)
+            run.write_status()
+            self._runs[run_id] = run
+        self._launch(run)
+        return run
+
+    def resume(self, run_id: str, steps: int | None = None, device: str = "auto") -> Run:
+        """Continue a stopped / failed / interrupted run in its own folder from its last checkpoint."""
+        folder = ckpt.safe_child(self.root, run_id)
+        with self._lock:
+            old = self._runs.get(run_id)
+            if old and old.status in ACTIVE:
+                raise ValueError(f"Run {run_id} is still {old.status}.")
+        config = json.loads((folder / ckpt.CONFIG_NAME).read_text())
+        model = model_from_config(config)
+        start_step = ckpt.load_checkpoint(folder, model)
+        cfg = TrainConfig.from_dict(config.get("train", {}))
+        cfg = cfg.replace(steps=int(steps) if steps else max(cfg.steps, start_step), device=device)
+        run = Run(run_id, folder, model.family, model.config.dataset, cfg, step=start_step,
+                  start_step=start_step, model=model)
+        run.samples = sorted((int(p.stem.split("_")[1]), str(p)) for p in (folder / ckpt.SAMPLES_DIR).glob("step_*.png"))
+        with self._lock:
+            self._runs[run_id] = run
+        run.write_status()
+        self._launch(run)
+        return run
+
+    def _write_config(self, run: Run) -> None:
+        write_run_config(run.folder, run.model, run.train_cfg)
+
+    def _slot(self, device: str) -> threading.Semaphore:
+        key = str(resolve_device(device)) if device in ("auto", "cpu", "cuda") else device
+        with self._lock:
+            if key not in self._slots:
+                self._slots[key] = threading.Semaphore(self.max_concurrent)
+            return self._slots[key]
+
+    def _launch(self, run: Run) -> None:
+        try:
+            slot = self._slot(run.train_cfg.device)
+        except ValueError as exc:
+            self._finish(run, {"status": "failed", "step": run.step, "reason": str(exc)})
+            return
+        run.thread = threading.Thread(target=self._work, args=(run, slot), name=f"run-{run.id}", daemon=True)
+        run.thread.start()
+
+    def _work(self, run: Run, slot: threading.Semaphore) -> None:
+        with slot:  # wait for a free slot on this device (the queue)
+            if run.stop_event.is_set():
+                self._finish(run, {"status": "stopped", "step": run.step, "reason": "stopped before it started"})
+                return
+            with run.lock:
+                run.status, run.started = "running", time.time()
+            run.write_status()
+            end = train(run.model, run.train_cfg, run.folder, start_step=run.start_step,
+                        on_event=lambda e: self._on_event(run, e), should_stop=run.stop_event.is_set)
+            self._finish(run, end)
+
+    def _on_event(self, run: Run, e: dict[str, Any]) -> None:
+        with run.lock:
+            t = e["type"]
+            if t == "step":
+                run.step = e["step"]
+                run.images_per_s = e["images_per_s"]
+                run.losses.append((e["step"], e["losses"]))
+            elif t == "sample":
+                run.samples.append((e["step"], e["path"]))
+                if e.get("metrics"):
+                    run.metrics = dict(e["metrics"])
+                    run.metrics_history.append((e["step"], dict(e["metrics"])))
+
+    def _finish(self, run: Run, end: dict[str, Any]) -> None:
+        with run.lock:
+            run.status, run.reason = end["status"], end.get("reason", "")
+            run.step = end.get("step", run.step)
+            run.ended = time.time()
+        try:
+            run.write_status()
+        except OSError:
+            pass
+        run.model = run.model.cpu() if run.model is not None else None
+
+    # ---------------------------------------------------------------- queries and control
+    def get(self, run_id: str) -> Run:
+        with self._lock:
+            run = self._runs.get(run_id)
+        if run is None:
+            raise KeyError(f"No run called {run_id!r}. Start one, or pick one from the runs list.")
+        return run
+
+    def stop(self, run_id: str, timeout: float | None = None) -> Run:
+        run = self.get(run_id)
+        run.stop_event.set()
+        if timeout and run.thread is not None:
+            run.thread.join(timeout)
+        return run
+
+    def list(self) -> list[Run]:
+        with self._lock:
+            return sorted(self._runs.values(), key=lambda r: r.id)
+
+    def active(self) -> list[Run]:
+        return [r for r in self.list() if r.status in ACTIVE]
+
+    def stop_all(self, timeout: float = 30.0) -> None:
+        for r in self.active():
+            r.stop_event.set()
+        for r in self.list():
+            if r.thread is not None:
+                r.thread.join(timeout)
+
+    def _load_existing(self) -> None:
+        """Runs left on disk by earlier processes: listed, loadable, resumable ("interrupted")."""
+        if not self.root.exists():
+            return
+        for folder in sorted(self.root.iterdir()):
+            try:
+                st = json.loads((folder / STATUS_NAME).read_text())
+                cfg = TrainConfig.from_dict(json.loads((folder / ckpt.CONFIG_NAME).read_text()).get("train", {}))
+            except (OSError, ValueError):
+                continue
+            status = st.get("status", "failed")
+            if status in ACTIVE:
+                status, reason = "interrupted", "the process that ran it ended; resume to continue"
+            else:
+                reason = st.get("reason", "")
+            run = Run(folder.name, folder, st.get("family", "?"), st.get("dataset", "?"), cfg,
+                      status=status, step=int(st.get("step", 0)), reason=reason)
+            run.samples = sorted((int(p.stem.split("_")[1]), str(p)) for p in (folder / ckpt.SAMPLES_DIR).glob("step_*.png"))
+            for rec in ckpt.read_jsonl(folder / ckpt.METRICS_NAME):
+                s = rec.pop("step", 0)
+                rec.pop("time", None)
+                if any(k.startswith("loss") for k in rec):
+                    run.losses.append((s, rec))
+            self._runs[folder.name] = run
+
+
+_seed_lock = threading.Lock()
+_REGISTRY: RunRegistry | None = None
+_REGISTRY_LOCK = threading.Lock()
+
+
+def registry() -> RunRegistry:
+    """The process-wide registry (created on first use)."""
+    global _REGISTRY
+    with _REGISTRY_LOCK:
+        if _REGISTRY is None:
+            _REGISTRY = RunRegistry()
+        return _REGISTRY

@@ -1,0 +1,127 @@
+"""The one training loop, for every family (the CLI and the app both call :func:`train`).
+
+It talks to the outside only through two callables, as in StyleGAN3's ``training_loop``:
+``on_event(event)`` receives what happened, and ``should_stop()`` is checked before every step,
+so a Stop button takes effect within one step. Events are plain dicts with a ``type``:
+
+* ``step``: ``step``, ``losses`` (dict of floats), ``images_per_s``
+* ``sample``: ``step``, ``path`` (PNG of the fixed-input grid), ``metrics`` (from ``evaluate()``)
+* ``checkpoint``: ``step``, ``path``
+* ``end``: ``status`` (finished | stopped | failed), ``step``, ``reason``
+"""
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+
+from . import checkpoints as ckpt
+from .config import TrainConfig
+from .data import BatchStream, Dataset, load_dataset
+from .images import grid_image, png_bytes
+from .models import GenerativeModel
+
+Event = dict[str, Any]
+
+
+class TrainingDiverged(FloatingPointError):
+    """A loss became NaN or infinite."""
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda was asked for, but no CUDA GPU is available here; use --device cpu or auto.")
+    if name not in ("cpu", "cuda"):
+        raise ValueError(f"Unknown device {name!r}; use auto, cpu or cuda.")
+    return torch.device(name)
+
+
+def dataset_for(model: GenerativeModel, split: str = "train") -> Dataset:
+    c = model.config
+    size = c.image_size if c.dataset in ("edges2shoes", "horse2zebra") else None
+    return load_dataset(c.dataset, split, image_size=size)
+
+
+def save_sample(model: GenerativeModel, fixed: dict[str, torch.Tensor], folder: Path, step: int) -> Path:
+    images, nrow = model.preview(fixed)
+    scale = 1 if images.shape[-1] >= 64 else 2
+    path = Path(folder) / ckpt.SAMPLES_DIR / f"step_{step:07d}.png"
+    ckpt.atomic_write_bytes(path, png_bytes(grid_image(images, nrow, scale=scale)))
+    return path
+
+
+def train(
+    model: GenerativeModel,
+    cfg: TrainConfig,
+    out_dir: str | Path,
+    *,
+    start_step: int = 0,                               # resume: the step the checkpoint reached
+    dataset: Dataset | None = None,                    # default: the model's own dataset
+    on_event: Callable[[Event], None] | None = None,   # progress (CLI bar, app live view)
+    should_stop: Callable[[], bool] | None = None,     # the Stop button / Ctrl-C
+) -> Event:
+    """Train ``model`` until ``cfg.steps`` (total, counting from 0), stop, or failure.
+
+    Returns the ``end`` event. A failed step never overwrites the last good checkpoint.
+    """
+    emit = on_event or (lambda e: None)
+    stop = should_stop or (lambda: False)
+    out = Path(out_dir)
+    step = start_step
+    last_good_step = start_step
+    try:
+        device = resolve_device(cfg.device)
+        model.to(device)
+        model.setup_training()
+        ds = dataset or dataset_for(model)
+        # A resumed run draws a fresh order (seed + step) rather than replaying the first epoch.
+        stream = BatchStream(ds, cfg.batch_size, seed=cfg.seed * 1_000_003 + start_step, device=device)
+        fixed = {k: v.to(device) for k, v in ds.fixed_batch(64).items()}
+        window_t, window_n = time.perf_counter(), 0
+        ips = 0.0
+        if start_step == 0:
+            emit({"type": "sample", "step": 0, "path": str(save_sample(model, fixed, out, 0)), "metrics": {}})
+        while step < cfg.steps:
+            if stop():
+                ckpt.save_checkpoint(out, model, step)
+                end = {"type": "end", "status": "stopped", "step": step, "reason": "stopped on request"}
+                emit(end)
+                return end
+            batch = next(stream)
+            losses = model.train_step(batch)
+            step += 1
+            bad = [k for k, v in losses.items() if not math.isfinite(v)]
+            if bad:
+                raise TrainingDiverged(f"the loss {', '.join(bad)} became {losses[bad[0]]} at step {step} "
+                                       f"(try a lower learning rate)")
+            window_n += next(iter(batch.values())).size(0)
+            now = time.perf_counter()
+            if now - window_t >= 1.0 or step == cfg.steps:
+                ips = window_n / max(now - window_t, 1e-9)
+                window_t, window_n = now, 0
+            emit({"type": "step", "step": step, "losses": losses, "images_per_s": ips})
+            if step % cfg.log_every == 0 or step == cfg.steps:
+                ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(),
+                                                            "images_per_s": round(ips, 1), **losses})
+            if step % cfg.sample_every == 0 or step == cfg.steps:
+                metrics = model.evaluate()
+                path = save_sample(model, fixed, out, step)
+                if metrics:
+                    ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(), **metrics})
+                emit({"type": "sample", "step": step, "path": str(path), "metrics": metrics})
+            if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+                ckpt.save_checkpoint(out, model, step)
+                last_good_step = step
+                emit({"type": "checkpoint", "step": step, "path": str(out)})
+        end = {"type": "end", "status": "finished", "step": step, "reason": ""}
+    except Exception as exc:  # a failed run must not take the process (or other runs) down
+        reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, TrainingDiverged) else f"Training diverged: {exc}"
+        end = {"type": "end", "status": "failed", "step": step, "reason": reason,
+               "last_checkpoint_step": last_good_step}
+    emit(end)
+    return end

@@ -1,0 +1,1 @@
+"""The command line: ``python -m train <family> --dataset <name> ...`` (see ``python -m train --help``)."""

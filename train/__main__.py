@@ -1,0 +1,140 @@
+"""``python -m train <family> --dataset <name> [--steps N | --epochs N] ...``
+
+The same engine as the app (``genapp.trainer.train``) in the foreground, with a progress bar.
+Writes DIR/config.json, DIR/model.safetensors (+ training state, to resume), DIR/metrics.jsonl
+and DIR/samples/*.png. Ctrl-C stops after the current step and saves a checkpoint.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import threading
+import time
+from pathlib import Path
+
+
+def parser() -> argparse.ArgumentParser:
+    from genapp.data import DATASETS
+    from genapp.models import FAMILIES
+
+    fams = "\n".join(f"  {name:9s} datasets: {', '.join(cls.datasets)}" for name, cls in FAMILIES.items())
+    p = argparse.ArgumentParser(
+        prog="python -m train", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Train a model of the course on real data.",
+        epilog=f"families:\n{fams}\n\ndatasets: {', '.join(DATASETS)} (files in $GENAPP_DATA_DIR)\n\n"
+               "example: python -m train dcgan --dataset mnist --epochs 1")
+    p.add_argument("family", choices=list(FAMILIES), metavar="family", help="one of: " + ", ".join(FAMILIES))
+    p.add_argument("--dataset", choices=list(DATASETS), help="default: the family's first dataset")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--steps", type=int, help="total optimisation steps (default 1000)")
+    g.add_argument("--epochs", type=float, help="passes over the dataset (turned into steps)")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, help="learning rate (default: the family's recipe)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    p.add_argument("--out", type=Path, help="run folder (default: $GENAPP_RUNS_DIR/NNNNN-<family>-<dataset>)")
+    p.add_argument("--resume", type=Path, metavar="DIR", help="continue the run in DIR from its last checkpoint")
+    p.add_argument("--push-to-hub", metavar="REPO_ID", help="push the result to this Hub model repo (token: HF_TOKEN)")
+    p.add_argument("--sample-every", type=int, help="steps between sample grids")
+    p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a model config field, e.g. --set penalty=gp (JSON values)")
+    return p
+
+
+def _overrides(pairs: list[str]) -> dict:
+    out = {}
+    for pair in pairs:
+        key, sep, val = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"--set expects KEY=VALUE, got {pair!r}")
+        try:
+            out[key] = json.loads(val)
+        except json.JSONDecodeError:
+            out[key] = val
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    import torch
+    from tqdm import tqdm
+
+    from genapp import checkpoints as ckpt
+    from genapp.config import TrainConfig
+    from genapp.models import build_model, model_from_config
+    from genapp.runs import RunRegistry, runs_root, write_run_config
+    from genapp.trainer import dataset_for, train
+
+    command = "python -m train " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+    for name, val in (("--steps", args.steps), ("--batch-size", args.batch_size)):
+        if val is not None and val < 1:
+            raise SystemExit(f"{name} must be at least 1.")
+    start_step = 0
+    try:
+        if args.resume:
+            folder = args.resume
+            config = json.loads((folder / ckpt.CONFIG_NAME).read_text())
+            model = model_from_config(config)
+            start_step = ckpt.load_checkpoint(folder, model)
+            cfg = TrainConfig.from_dict(config.get("train", {}))
+        else:
+            torch.manual_seed(args.seed)
+            model = build_model(args.family, args.dataset, lr=args.lr, **_overrides(args.set))
+            cfg = TrainConfig(batch_size=args.batch_size, seed=args.seed)
+            folder = args.out or (runs_root() / RunRegistry(runs_root())._next_id(args.family, model.config.dataset))
+    except (ValueError, FileNotFoundError, KeyError) as exc:
+        raise SystemExit(f"error: {exc}")
+    ds = dataset_for(model)
+    steps_per_epoch = max(1, len(ds) // cfg.batch_size)
+    steps = args.steps or (int(round(args.epochs * steps_per_epoch)) if args.epochs else None)
+    steps = steps or (max(cfg.steps, start_step) if args.resume else 1000)
+    cfg = cfg.replace(steps=steps, device=args.device, command=command,
+                      sample_every=args.sample_every or (cfg.sample_every if args.resume else max(1, min(200, steps // 10))),
+                      checkpoint_every=args.checkpoint_every or (cfg.checkpoint_every if args.resume else max(1, min(1000, steps))),
+                      extra={"lr": model.config.lr})
+    folder.mkdir(parents=True, exist_ok=True)
+    write_run_config(folder, model, cfg)
+
+    stop = threading.Event()
+    bar = tqdm(total=steps, initial=start_step, desc=f"{model.family}/{model.config.dataset}", unit="step")
+    last = {}
+
+    def on_event(e):
+        if e["type"] == "step":
+            bar.update(1)
+            if e["step"] % 10 == 0:
+                bar.set_postfix({k: f"{v:.3g}" for k, v in list(e["losses"].items())[:4]})
+        elif e["type"] == "sample" and e.get("metrics"):
+            last.update(e["metrics"])
+    t0 = time.time()
+    try:
+        end = train(model, cfg, folder, start_step=start_step, dataset=ds, on_event=on_event, should_stop=stop.is_set)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        stop.set()
+        end = {"status": "stopped", "step": start_step}
+    bar.close()
+    wall = time.time() - t0
+    status = {"status": end["status"], "step": end["step"], "reason": end.get("reason", ""),
+              "family": model.family, "dataset": model.config.dataset, "total_steps": steps,
+              "wall_s": round(wall, 1)}
+    ckpt.atomic_write_text(folder / "status.json", json.dumps(status))
+    print(f"{end['status']} at step {end['step']} in {wall:.1f}s -> {folder}" + (f"  {last}" if last else ""))
+    if end["status"] == "failed":
+        print(f"error: {end['reason']}", file=sys.stderr)
+        return 1
+    if args.push_to_hub and end["status"] == "finished":
+        from genapp.hub import HubError, push_folder
+        try:
+            print("pushed:", push_folder(folder, args.push_to_hub, token=os.environ.get("HF_TOKEN")))
+        except HubError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
