@@ -109,6 +109,12 @@ def optimizer_state_from_tensors(prefix: str, opt: torch.optim.Optimizer, tensor
 
 
 # ---------------------------------------------------------------- whole checkpoints
+def write_run_config(folder: Path, model, cfg) -> None:
+    """``config.json`` of a run: the model config (so ``genapp.load`` reads it) + the train config."""
+    data = {**model.config_dict(), "train": cfg.to_dict()}
+    atomic_write_text(Path(folder) / CONFIG_NAME, json.dumps(data, indent=2))
+
+
 def save_checkpoint(folder: Path, model, step: int, extra: dict[str, Any] | None = None) -> None:
     """Weights, then optimizer state, then the JSON that names the step (written last)."""
     folder = Path(folder)
@@ -127,6 +133,7 @@ def load_checkpoint(folder: Path, model) -> int:
     """Restore weights and optimizer state from ``folder``; returns the step to continue from."""
     folder = Path(folder)
     model.load_weights(folder / WEIGHTS_NAME)
+    model.setup_training()  # optimizers must exist before their state can be restored
     meta_path = folder / STATE_JSON
     if not meta_path.exists():
         return 0

@@ -96,12 +96,6 @@ class Run:
              "family": self.family, "dataset": self.dataset, "total_steps": self.total_steps}))
 
 
-def write_run_config(folder: Path, model, cfg: TrainConfig) -> None:
-    """``config.json`` of a run: the model config (so ``genapp.load`` reads it) + the train config."""
-    data = {**model.config_dict(), "train": cfg.to_dict()}
-    ckpt.atomic_write_text(Path(folder) / ckpt.CONFIG_NAME, json.dumps(data, indent=2))
-
-
 class RunRegistry:
     """Thread-safe owner of every run in this process."""
 
@@ -171,7 +165,7 @@ class RunRegistry:
         return run
 
     def _write_config(self, run: Run) -> None:
-        write_run_config(run.folder, run.model, run.train_cfg)
+        ckpt.write_run_config(run.folder, run.model, run.train_cfg)
 
     def _slot(self, device: str) -> threading.Semaphore:
         key = str(resolve_device(device)) if device in ("auto", "cpu", "cuda") else device

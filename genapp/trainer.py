@@ -78,6 +78,12 @@ def train(
         device = resolve_device(cfg.device)
         model.to(device)
         model.setup_training()
+        for opt in model.optimizers.values():  # state restored on the CPU follows the weights
+            for st in opt.state.values():
+                for k, v in st.items():
+                    if torch.is_tensor(v) and v.device != device and k != "step":
+                        st[k] = v.to(device)
+        ckpt.write_run_config(out, model, cfg)
         ds = dataset or dataset_for(model)
         # A resumed run draws a fresh order (seed + step) rather than replaying the first epoch.
         stream = BatchStream(ds, cfg.batch_size, seed=cfg.seed * 1_000_003 + start_step, device=device)

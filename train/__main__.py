@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     from genapp import checkpoints as ckpt
     from genapp.config import TrainConfig
     from genapp.models import build_model, model_from_config
-    from genapp.runs import RunRegistry, runs_root, write_run_config
+    from genapp.runs import RunRegistry, runs_root
     from genapp.trainer import dataset_for, train
 
     command = "python -m train " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
@@ -97,7 +97,6 @@ def main(argv: list[str] | None = None) -> int:
                       checkpoint_every=args.checkpoint_every or (cfg.checkpoint_every if args.resume else max(1, min(1000, steps))),
                       extra={"lr": model.config.lr})
     folder.mkdir(parents=True, exist_ok=True)
-    write_run_config(folder, model, cfg)
 
     stop = threading.Event()
     bar = tqdm(total=steps, initial=start_step, desc=f"{model.family}/{model.config.dataset}", unit="step")

@@ -1,0 +1,63 @@
+"""The app builder: one ``gr.Blocks`` with a tab per module, and the launch defaults it needs.
+
+``build_app()`` returns a Blocks whose ``launch()`` already carries the English/Korean text
+(``gr.I18n``), the CSS and the safe defaults, so ``app.py`` (Spaces) can stay
+``demo = build_app(); demo.launch()`` and tests can call ``launch(prevent_thread_lock=True, ...)``.
+"""
+from __future__ import annotations
+
+import gradio as gr
+
+from . import conditional_tab, horse_tab, latent_tab, sketch_tab, train_tab
+from .common import notice, picker_update
+from .i18n import I18N, t
+
+CSS = """
+.pixelated img { image-rendering: pixelated; }
+.notice { color: var(--body-text-color-subdued); }
+"""
+
+
+class StudioBlocks(gr.Blocks):
+    """``gr.Blocks`` whose ``launch`` defaults to the app's i18n, CSS and privacy settings."""
+
+    def launch(self, *args, **kwargs):
+        kwargs.setdefault("i18n", I18N)
+        kwargs.setdefault("css", CSS)
+        kwargs.setdefault("theme", gr.themes.Soft())
+        # Gradio can keep a per-browser history of calls; it would keep Hub tokens typed in the
+        # Train tab on a shared lecture-room laptop. Off unless asked for.
+        kwargs.setdefault("run_history", False)
+        return super().launch(*args, **kwargs)
+
+
+def build_app() -> gr.Blocks:
+    """GAN Studio: Train (live), Latent, Conditional, Sketch -> shoe, Horse <-> zebra."""
+    with StudioBlocks(title="GAN Studio") as demo:
+        gr.Markdown(t("title"))
+        with gr.Tabs():
+            with gr.Tab(t("tab_train"), id="train", elem_id="tab-train"):
+                train = train_tab.build()
+            with gr.Tab(t("tab_latent"), id="latent", elem_id="tab-latent"):
+                latent = latent_tab.build()
+            with gr.Tab(t("tab_conditional"), id="conditional", elem_id="tab-conditional"):
+                cond = conditional_tab.build()
+            with gr.Tab(t("tab_sketch"), id="sketch", elem_id="tab-sketch"):
+                sketch = sketch_tab.build()
+            with gr.Tab(t("tab_horse"), id="horse", elem_id="tab-horse"):
+                horse = horse_tab.build()
+
+        playgrounds = (("latent", latent), ("conditional", cond), ("sketch", sketch), ("horse", horse))
+
+        def on_load(*current):
+            """Fresh model lists and notices (pretrained models and finished runs appear while the app runs)."""
+            pickers = [picker_update(name, cur) for (name, _), cur in zip(playgrounds, current)]
+            notices = [notice(name) for name, _ in playgrounds]
+            return (*pickers, *notices, *train_tab.on_load())
+
+        demo.load(on_load, [tab["model"] for _, tab in playgrounds],
+                  [tab["model"] for _, tab in playgrounds] + [tab["notice"] for _, tab in playgrounds] +
+                  [train["runs"], train["watch_pick"], train["run_id"], train["timer"], train["seen"]],
+                  api_visibility="private")
+    demo.queue(max_size=64, default_concurrency_limit=2)
+    return demo

@@ -1,0 +1,97 @@
+"""Conditional: a class and a seed -> a grid of that class; "same z, every class" shows one style
+carried across all ten classes (the label changes, z does not).
+
+Endpoints: ``/conditional`` (DESIGN.md) and ``/every_class``.
+"""
+from __future__ import annotations
+
+import gradio as gr
+from PIL import Image, ImageDraw
+
+from genapp.data import CLASS_NAMES
+from genapp.images import make_grid, to_pil
+
+from .common import (UserError, as_int, as_seed, default_model, grid, load_model, model_choices, notice,
+                     user_errors)
+from .i18n import t
+from .imaging import _font
+
+MAX_COUNT = 64
+
+
+def class_names_for(model_name: str) -> list[str]:
+    """The model's class names; guessed from the name when the model is not installed yet."""
+    try:
+        return list(load_model(model_name, "conditional").class_names)
+    except Exception:  # noqa: BLE001 -- a missing model still gets a sensible picker
+        return CLASS_NAMES["fashion" if "fashion" in (model_name or "") else "mnist"]
+
+
+def label_choices(names: list[str]) -> list[tuple[str, str]]:
+    return [(n if n == str(i) else f"{i} · {n}", n) for i, n in enumerate(names)]
+
+
+@user_errors
+def conditional(model_name: str, label, seed, count) -> Image.Image:
+    """A grid of ``count`` (1-64) samples of one class: ``label`` is a class index or name (e.g. 3 or "Dress")."""
+    seed = as_seed(seed)
+    count = as_int(count, "count", 1, MAX_COUNT)
+    if label is None or str(label).strip() == "":
+        raise UserError("Choose a class (an index such as 3, or a name such as Sneaker).")
+    model = load_model(model_name, "conditional")
+    return grid(model.generate(count, seed=seed, label=str(label)))
+
+
+@user_errors
+def every_class(model_name: str, seed, styles) -> Image.Image:
+    """Same z, every class: row i is class i, column j keeps latent z_j (``styles`` columns, 1-10)."""
+    seed = as_seed(seed)
+    styles = as_int(styles, "styles", 1, 10)
+    model = load_model(model_name, "conditional")
+    images = model.every_class(seed=seed, per_class=styles)
+    return grid_with_row_labels(images, styles, model.class_names)
+
+
+def grid_with_row_labels(images, nrow: int, labels: list[str], scale: int = 3, pad: int = 2) -> Image.Image:
+    g = to_pil(make_grid(images, nrow, padding=pad), scale)
+    h = images.shape[-2]
+    font = _font(14)
+    label_w = 110
+    out = Image.new("RGB", (g.width + label_w, g.height), (255, 255, 255))
+    out.paste(g.convert("RGB"), (label_w, 0))
+    d = ImageDraw.Draw(out)
+    for i, name in enumerate(labels):
+        y = (pad + i * (h + pad)) * scale + (h * scale) // 2 - 8
+        d.text((6, y), f"{i} {name}" if name != str(i) else name, fill=(30, 30, 30), font=font)
+    return out
+
+
+def model_changed(model_name: str):
+    names = class_names_for(model_name)
+    return gr.Dropdown(choices=label_choices(names), value=names[0])
+
+
+def build() -> dict:
+    start = default_model("conditional")
+    names = CLASS_NAMES["fashion" if "fashion" in start else "mnist"]  # no model load at build time
+    with gr.Row():
+        model = gr.Dropdown(choices=model_choices("conditional"), value=start, allow_custom_value=True,
+                            label=t("model"), info=t("model_info"), elem_id="cond-model", scale=2)
+        gr.Markdown(t("cond_intro"))
+    missing = gr.Markdown(notice("conditional"), elem_classes=["notice"])
+    with gr.Row():
+        with gr.Column(scale=1):
+            label = gr.Dropdown(choices=label_choices(names), value=names[0], allow_custom_value=True,
+                                label=t("class"), elem_id="cond-label")
+            seed = gr.Number(value=0, precision=0, minimum=0, label=t("seed"))
+            count = gr.Slider(1, MAX_COUNT, value=16, step=1, label=t("count"))
+            gen_btn = gr.Button(t("generate"), variant="primary", elem_id="cond-generate")
+            styles = gr.Slider(1, 10, value=8, step=1, label=t("styles"))
+            every_btn = gr.Button(t("every_class"), elem_id="cond-every")
+        out = gr.Image(label=t("samples"), type="pil", format="png", interactive=False, height=460,
+                       elem_id="cond-out", elem_classes=["pixelated"], scale=2)
+
+    model.change(model_changed, model, label, api_visibility="private")
+    gen_btn.click(conditional, [model, label, seed, count], out, api_name="conditional")
+    every_btn.click(every_class, [model, seed, styles], out, api_name="every_class")
+    return {"model": model, "notice": missing}

@@ -1,0 +1,105 @@
+"""Horse <-> zebra: CycleGAN on an uploaded photo, before/after on a slider, and the cycle back.
+
+The reconstruction F(G(x)) is the point of the lesson: CycleGAN has no paired data, and the
+cycle-consistency loss is what makes the translation keep the photo's content.
+
+Endpoint: ``/horse_to_zebra`` (image, direction) -> image.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+from PIL import Image
+
+from genapp.data import data_dir
+from genapp.images import from_pil, to_pil
+from genapp.models.cyclegan import DIRECTIONS
+
+from .common import UserError, check_upload, default_model, load_model, model_choices, notice, user_errors
+from .i18n import t
+from .imaging import example_photo
+
+DISPLAY = 256
+
+
+def center_square(img: Image.Image) -> Image.Image:
+    """The centre square of a photo (the model was trained on square crops; no squashing)."""
+    w, h = img.size
+    s = min(w, h)
+    return img.crop(((w - s) // 2, (h - s) // 2, (w - s) // 2 + s, (h - s) // 2 + s))
+
+
+def _check_direction(direction: str) -> str:
+    direction = (direction or "horse2zebra").strip().lower()
+    if direction not in DIRECTIONS:
+        raise UserError(f"direction must be horse2zebra or zebra2horse (got {direction!r}).")
+    return direction
+
+
+@user_errors
+def horse_to_zebra(image: Image.Image, direction: str = "horse2zebra", model_name: str | None = None) -> Image.Image:
+    """Translate a photo: ``direction`` is horse2zebra or zebra2horse. Returns the model's resolution."""
+    image = check_upload(image, "a photo of a horse or a zebra")
+    direction = _check_direction(direction)
+    model = load_model(model_name or default_model("horse"), "horse")
+    x = from_pil(center_square(image.convert("RGB")), 3)
+    return to_pil(model.translate(x, direction))
+
+
+@user_errors
+def cycle_view(image: Image.Image, translated: Image.Image, direction: str, model_name: str):
+    """(before/after pair for the slider, reconstruction F(G(x)))."""
+    if image is None or translated is None:
+        return None, None
+    direction = _check_direction(direction)
+    model = load_model(model_name or default_model("horse"), "horse")
+    back = "zebra2horse" if direction == "horse2zebra" else "horse2zebra"
+    recon = to_pil(model.translate(from_pil(translated.convert("RGB"), 3), back))
+    size = model.config.image_size
+    before = center_square(image.convert("RGB")).resize((size, size), Image.BICUBIC)
+    up = lambda im: im.resize((DISPLAY, DISPLAY), Image.BICUBIC)  # noqa: E731
+    return (up(before), up(translated.convert("RGB"))), up(recon)
+
+
+def example_files(n_data: int = 2) -> list[list[str]]:
+    """A drawn stand-in horse, plus held-out photos from $GENAPP_DATA_DIR when it has them (read, never copied into the repo)."""
+    folder = Path(tempfile.gettempdir()) / "gan-studio-examples"
+    folder.mkdir(parents=True, exist_ok=True)
+    drawn = folder / "drawn-horse.png"
+    if not drawn.exists():
+        example_photo().save(drawn)
+    out = [[str(drawn), "horse2zebra"]]
+    for sub, direction in (("trainA", "horse2zebra"), ("trainB", "zebra2horse")):
+        files = sorted((data_dir() / "horse2zebra" / sub).glob("*.jpg"), key=lambda p: (len(p.stem), p.stem))
+        out += [[str(p), direction] for p in files[-n_data:]]  # the tail is the core's validation split
+    return out
+
+
+def build() -> dict:
+    with gr.Row():
+        model = gr.Dropdown(choices=model_choices("horse"), value=default_model("horse"), allow_custom_value=True,
+                            label=t("model"), info=t("model_info"), elem_id="horse-model", scale=2)
+        gr.Markdown(t("horse_intro"))
+    missing = gr.Markdown(notice("horse"), elem_classes=["notice"])
+    with gr.Row():
+        with gr.Column(scale=1):
+            photo = gr.Image(type="pil", image_mode="RGB", sources=["upload", "clipboard"], label=t("photo"),
+                             height=300, elem_id="horse-photo")
+            direction = gr.Radio(list(DIRECTIONS), value="horse2zebra", label=t("direction"), elem_id="horse-direction")
+            go = gr.Button(t("translate"), variant="primary", elem_id="horse-go")
+            gr.Examples(example_files(), inputs=[photo, direction], label=t("examples"))
+        with gr.Column(scale=1):
+            slider = gr.ImageSlider(label=t("before_after"), type="pil", height=300, elem_id="horse-slider",
+                                    interactive=False)
+            with gr.Row():
+                translated = gr.Image(label=t("translated"), type="pil", format="png", interactive=False,
+                                      height=160, elem_id="horse-out")
+                recon = gr.Image(label=t("reconstruction"), type="pil", format="png", interactive=False,
+                                 height=160, elem_id="horse-recon")
+            gr.Markdown(t("cycle_note"))
+
+    go.click(horse_to_zebra, [photo, direction, model], translated, api_name="horse_to_zebra").success(
+        cycle_view, [photo, translated, direction, model], [slider, recon], api_visibility="private")
+    return {"model": model, "notice": missing}

@@ -1,0 +1,121 @@
+"""English and Korean text for the app (``gr.I18n``: the browser's language picks the table).
+
+Gradio translates static text on the page -- labels, button text, Markdown, tab names -- from
+these tables; values computed on the server (status lines, error messages) stay in English.
+Keys have no dots (the front end would read a dot as a nested table).
+"""
+from __future__ import annotations
+
+import gradio as gr
+
+EN = {
+    "title": "# 🎨 GAN Studio\nTrain the course's generative models live, then play with them. "
+             "Every tab is also an API endpoint (see *Use via API* at the bottom).",
+    # tabs
+    "tab_train": "Train (live)", "tab_latent": "Latent", "tab_conditional": "Conditional",
+    "tab_sketch": "Sketch → shoe", "tab_horse": "Horse ↔ zebra",
+    # shared
+    "model": "Model", "model_info": "A pretrained model, a run finished in the Train tab, or a Hub repo id (owner/name)",
+    "seed": "Seed", "count": "How many", "generate": "Generate", "samples": "Samples", "examples": "Examples",
+    # train
+    "train_intro": "Pick a model family and its data, press **Start**, and watch it learn. "
+                   "The grid uses the same z at every step, so you see the *same* samples improve.",
+    "family": "Family", "dataset": "Dataset", "steps": "Steps", "batch_size": "Batch size", "lr": "Learning rate",
+    "start": "▶ Start", "stop": "■ Stop", "run_id": "Run id (watched run)", "watch_run": "Watch a run",
+    "no_run": "No run yet: press **Start**, or pick a run to watch.",
+    "live_samples": "Samples at fixed z (live)", "losses": "Losses (D and G)", "scores": "D(x) and D(G(z))",
+    "timeline": "Timeline: scrub through the saved samples", "timeline_slider": "Saved sample",
+    "timeline_image": "Sample at that step", "make_gif": "Make a GIF of the training", "gif_file": "Training GIF",
+    "runs": "Runs", "raw_status": "Raw status (JSON, what /train_status returns)", "latest_sample": "Latest sample",
+    "refresh": "Refresh", "share": "Share a finished run on the Hugging Face Hub",
+    "share_intro": "Paste **your own** write token: it is used for this push only, never stored, and the server's "
+                   "token is never used.",
+    "repo_id": "Repo id (owner/name)", "token": "Hugging Face token", "push": "Push to the Hub", "repo_url": "Repo URL",
+    # latent
+    "latent_intro": "Every image comes from a latent vector z; a seed names one z. Walk between two of them, "
+                    "or add and subtract them (dcgan, gan, wgan, vae).",
+    "sample": "Sample", "interpolation": "Interpolation", "arithmetic": "Arithmetic",
+    "vae_map_intro": "**VAE only:** its 2-D latent space, decoded on a grid.",
+    "map_size": "Map size (per side)", "latent_map": "Draw the latent map",
+    "seed_a": "Seed A", "seed_b": "Seed B", "interp_steps": "Steps", "method": "Method", "interpolate": "Interpolate",
+    "strip": "From A to B",
+    "interp_note": "**slerp** follows the sphere where Gaussian z's live; **lerp** cuts straight through it, "
+                   "so its middle images can look faded.",
+    "arith_intro": "The DCGAN paper's *man with glasses − man + woman*: average the z of a few seeds per "
+                   "concept, then compute **A − B + C**.",
+    "seeds_a": "Seeds A", "seeds_b": "Seeds B", "seeds_c": "Seeds C", "compute": "Compute A − B + C",
+    "arith_result": "mean A | mean B | mean C | A − B + C",
+    # conditional
+    "cond_intro": "A conditional GAN is told which class to draw. Pick a class and a seed, or keep z fixed and "
+                  "change only the class.",
+    "class": "Class", "styles": "Styles (columns)", "every_class": "Same z, every class",
+    # sketch
+    "sketch_intro": "Draw the outline of a shoe, side view, toe to the left. pix2pix turns the lines into a shoe.",
+    "draw": "Draw", "upload": "Upload", "sketchpad": "Draw here (pick the brush first)",
+    "shoe_from_drawing": "Make the shoe", "sketch_upload": "A sketch (dark lines on white)",
+    "shoe_from_upload": "Make the shoe from the upload", "model_sees": "What the model sees", "shoe": "Generated shoe",
+    # horse
+    "horse_intro": "CycleGAN learned horse ↔ zebra from unpaired photos. Upload a photo and choose the direction.",
+    "photo": "Photo", "direction": "Direction", "translate": "Translate", "before_after": "Before / after",
+    "translated": "Translated", "reconstruction": "Cycled back",
+    "cycle_note": "*Cycled back* translates the result back again: close to the original means the "
+                  "cycle-consistency loss did its job.",
+}
+
+KO = {
+    "title": "# 🎨 GAN 스튜디오\n강의의 생성 모델을 실시간으로 학습시키고 직접 다뤄 보세요. "
+             "모든 탭은 API 엔드포인트이기도 합니다 (아래 *Use via API* 참고).",
+    "tab_train": "학습 (실시간)", "tab_latent": "잠재 공간", "tab_conditional": "조건부 생성",
+    "tab_sketch": "스케치 → 신발", "tab_horse": "말 ↔ 얼룩말",
+    "model": "모델", "model_info": "사전 학습 모델, 학습 탭에서 끝낸 실행, 또는 Hub 저장소 id (owner/name)",
+    "seed": "시드", "count": "개수", "generate": "생성", "samples": "샘플", "examples": "예시",
+    "train_intro": "모델 종류와 데이터를 고르고 **시작**을 누르면 학습 과정을 볼 수 있습니다. "
+                   "격자는 매 단계 같은 z를 쓰므로 *같은* 샘플이 좋아지는 것이 보입니다.",
+    "family": "모델 종류", "dataset": "데이터셋", "steps": "스텝 수", "batch_size": "배치 크기", "lr": "학습률",
+    "start": "▶ 시작", "stop": "■ 정지", "run_id": "실행 id (보고 있는 실행)", "watch_run": "실행 보기",
+    "no_run": "아직 실행이 없습니다. **시작**을 누르거나 볼 실행을 고르세요.",
+    "live_samples": "고정된 z의 샘플 (실시간)", "losses": "손실 (D와 G)", "scores": "D(x)와 D(G(z))",
+    "timeline": "타임라인: 저장된 샘플 되돌려 보기", "timeline_slider": "저장된 샘플",
+    "timeline_image": "그 스텝의 샘플", "make_gif": "학습 과정을 GIF로 만들기", "gif_file": "학습 GIF",
+    "runs": "실행 목록", "raw_status": "상태 원본 (JSON, /train_status 결과)", "latest_sample": "최근 샘플",
+    "refresh": "새로고침", "share": "끝난 실행을 Hugging Face Hub에 공유",
+    "share_intro": "**본인의** 쓰기 토큰을 붙여 넣으세요. 이번 업로드에만 쓰이고 저장되지 않으며, "
+                   "서버의 토큰은 절대 쓰지 않습니다.",
+    "repo_id": "저장소 id (owner/name)", "token": "Hugging Face 토큰", "push": "Hub에 올리기", "repo_url": "저장소 URL",
+    "latent_intro": "모든 이미지는 잠재 벡터 z에서 나오고, 시드 하나가 z 하나를 정합니다. 두 z 사이를 걷거나 "
+                    "더하고 빼 보세요 (dcgan, gan, wgan, vae).",
+    "sample": "샘플", "interpolation": "보간", "arithmetic": "벡터 연산",
+    "vae_map_intro": "**VAE 전용:** 2차원 잠재 공간을 격자로 디코딩합니다.",
+    "map_size": "지도 크기 (한 변)", "latent_map": "잠재 공간 지도 그리기",
+    "seed_a": "시드 A", "seed_b": "시드 B", "interp_steps": "단계 수", "method": "방법", "interpolate": "보간하기",
+    "strip": "A에서 B까지",
+    "interp_note": "**slerp**는 가우시안 z가 모여 있는 구면을 따라가고, **lerp**는 그 안을 직선으로 지나가서 "
+                   "가운데 이미지가 흐려질 수 있습니다.",
+    "arith_intro": "DCGAN 논문의 *안경 쓴 남자 − 남자 + 여자*: 개념마다 시드 몇 개의 z를 평균한 뒤 "
+                   "**A − B + C**를 계산합니다.",
+    "seeds_a": "시드 A", "seeds_b": "시드 B", "seeds_c": "시드 C", "compute": "A − B + C 계산",
+    "arith_result": "평균 A | 평균 B | 평균 C | A − B + C",
+    "cond_intro": "조건부 GAN은 어떤 클래스를 그릴지 입력으로 받습니다. 클래스와 시드를 고르거나, z는 그대로 두고 "
+                  "클래스만 바꿔 보세요.",
+    "class": "클래스", "styles": "스타일 (열 수)", "every_class": "같은 z, 모든 클래스",
+    "sketch_intro": "신발의 옆모습 윤곽을 그리세요 (앞코는 왼쪽). pix2pix가 선을 신발 사진으로 바꿉니다.",
+    "draw": "그리기", "upload": "업로드", "sketchpad": "여기에 그리세요 (먼저 브러시 선택)",
+    "shoe_from_drawing": "신발 만들기", "sketch_upload": "스케치 (흰 바탕에 어두운 선)",
+    "shoe_from_upload": "업로드한 스케치로 신발 만들기", "model_sees": "모델이 보는 입력", "shoe": "생성된 신발",
+    "horse_intro": "CycleGAN은 짝이 없는 사진들로 말 ↔ 얼룩말 변환을 배웠습니다. 사진을 올리고 방향을 고르세요.",
+    "photo": "사진", "direction": "방향", "translate": "변환", "before_after": "변환 전 / 후",
+    "translated": "변환 결과", "reconstruction": "되돌린 결과",
+    "cycle_note": "*되돌린 결과*는 변환 결과를 다시 반대로 변환한 것입니다. 원본과 비슷하면 "
+                  "순환 일관성 손실이 제 역할을 한 것입니다.",
+}
+
+assert EN.keys() == KO.keys(), sorted(set(EN) ^ set(KO))
+
+I18N = gr.I18n(en=EN, ko=KO)
+
+
+def t(key: str):
+    """The translatable text for ``key`` (rendered in the visitor's language by the front end)."""
+    if key not in EN:
+        raise KeyError(f"no text for {key!r}")
+    return I18N(key)

@@ -1,0 +1,225 @@
+"""Pictures for the app, without gradio: sketch preprocessing, drawn examples, labelled strips.
+
+The pix2pix shoe model was trained on edges2shoes, whose inputs are HED edge maps: thin (about
+1 px at 256 px) dark lines on white, the shoe filling the frame, side view. A finger or mouse
+drawing is nothing like that -- thick strokes, off-centre, small or huge -- so
+:func:`sketch_to_edges` turns any drawing or upload into that look before the model sees it:
+ink mask -> crop to the ink -> fit and centre in a 256 px square -> thin every stroke to one
+pixel (Zhang & Suen 1984) -> dark lines on white.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+EDGE_SIZE = 256        # edges2shoes stores 256 x 256 edge maps
+FILL = 0.94            # the shoe spans almost the whole frame in edges2shoes
+MIN_INK_PIXELS = 12    # fewer dark pixels than this is an empty canvas (or a stray click)
+
+
+class EmptySketch(ValueError):
+    """Nothing was drawn."""
+
+    def __init__(self, message: str = "The sketch is empty — draw the outline of a shoe"):
+        super().__init__(message)
+
+
+# ---------------------------------------------------------------- sketch -> edge map
+def flatten_on_white(img: Image.Image) -> Image.Image:
+    """Any mode -> L, transparent pixels becoming white (a Sketchpad layer is transparent)."""
+    if img.mode in ("RGBA", "LA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(bg, rgba)
+    return img.convert("L")
+
+
+def ink_mask(gray: Image.Image) -> np.ndarray:
+    """Where the drawing is: dark lines on a light page (inverted first if the page is dark).
+
+    A photo or a filled silhouette (lots of dark area) is reduced to its edges, so an upload of
+    a shoe picture still becomes an outline.
+    """
+    a = np.asarray(gray, dtype=np.float32)
+    if a.mean() < 110:          # white lines on a dark page
+        a = 255.0 - a
+    mask = a < 160
+    if mask.mean() > 0.2:       # a photo or a filled shape, not a line drawing
+        edges = np.asarray(gray.filter(ImageFilter.GaussianBlur(1)).filter(ImageFilter.FIND_EDGES), dtype=np.float32)
+        mask = edges > max(24.0, float(np.percentile(edges, 92)))
+        mask[:2, :] = mask[-2:, :] = False
+        mask[:, :2] = mask[:, -2:] = False
+    return mask
+
+
+def thin(mask: np.ndarray, max_iter: int = 64) -> np.ndarray:
+    """Zhang-Suen thinning: strokes of any width -> 1 px skeletons (vectorised with numpy)."""
+    img = np.pad(mask.astype(np.uint8), 1)
+    for _ in range(max_iter):
+        changed = False
+        for first in (True, False):
+            p = img
+            p2, p3, p4 = p[:-2, 1:-1], p[:-2, 2:], p[1:-1, 2:]
+            p5, p6, p7 = p[2:, 2:], p[2:, 1:-1], p[2:, :-2]
+            p8, p9 = p[1:-1, :-2], p[:-2, :-2]
+            nb = [p2, p3, p4, p5, p6, p7, p8, p9]
+            b = sum(n.astype(np.int32) for n in nb)
+            seq = nb + [p2]
+            a = sum(((seq[i] == 0) & (seq[i + 1] == 1)).astype(np.int32) for i in range(8))
+            if first:
+                c, d = p2 * p4 * p6, p4 * p6 * p8
+            else:
+                c, d = p2 * p4 * p8, p2 * p6 * p8
+            remove = (p[1:-1, 1:-1] == 1) & (b >= 2) & (b <= 6) & (a == 1) & (c == 0) & (d == 0)
+            if remove.any():
+                img = img.copy()
+                img[1:-1, 1:-1][remove] = 0
+                changed = True
+        if not changed:
+            break
+    return img[1:-1, 1:-1].astype(bool)
+
+
+def sketch_to_edges(img: Image.Image, size: int = EDGE_SIZE, fill: float = FILL) -> Image.Image:
+    """A drawing or an upload -> an edges2shoes-like edge map (RGB, ``size`` x ``size``).
+
+    Raises :class:`EmptySketch` when there is nothing drawn.
+    """
+    if img is None:
+        raise EmptySketch()
+    gray = flatten_on_white(img)
+    # Work at a bounded resolution: thinning a 2000 px upload would be slow for no gain.
+    if max(gray.size) > 1024:
+        gray.thumbnail((1024, 1024), Image.LANCZOS)
+    mask = ink_mask(gray)
+    if mask.sum() < MIN_INK_PIXELS:
+        raise EmptySketch()
+    ys, xs = np.nonzero(mask)
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    crop = Image.fromarray((mask[y0:y1, x0:x1] * 255).astype(np.uint8))
+    h, w = crop.height, crop.width
+    scale = (size * fill) / max(h, w)
+    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
+    crop = crop.resize((nw, nh), Image.BILINEAR)
+    canvas = Image.new("L", (size, size), 0)
+    canvas.paste(crop, ((size - nw) // 2, (size - nh) // 2))
+    # A line must stay connected through the resize before it is thinned back to one pixel.
+    canvas = canvas.filter(ImageFilter.MaxFilter(3))
+    skeleton = thin(np.asarray(canvas) > 64)
+    out = np.where(skeleton, 0, 255).astype(np.uint8)
+    return Image.fromarray(out, "L").convert("RGB")
+
+
+# ---------------------------------------------------------------- example sketches (drawn here)
+def _poly(d: ImageDraw.ImageDraw, pts, width: int) -> None:
+    d.line(pts, fill=0, width=width, joint="curve")
+
+
+def _curve(p0, p1, p2, n: int = 24):
+    """Points of a quadratic Bezier curve."""
+    return [((1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * p1[0] + t * t * p2[0],
+             (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * p1[1] + t * t * p2[1]) for t in (i / n for i in range(n + 1))]
+
+
+def example_sketches(size: int = 512, width: int = 7) -> dict[str, Image.Image]:
+    """Three shoe outlines drawn with PIL lines (no dataset image involved): sneaker, boot, heel.
+
+    Drawn thick on purpose, like a finger on a tablet, so the preprocessing has work to do.
+    """
+    s = size / 512
+    out = {}
+
+    def canvas():
+        im = Image.new("L", (size, size), 255)
+        return im, ImageDraw.Draw(im)
+
+    def sc(pts):
+        return [(x * s, y * s) for x, y in pts]
+
+    # sneaker: low profile, thick sole, laces
+    im, d = canvas()
+    upper = _curve((60, 330), (70, 230), (190, 215)) + _curve((190, 215), (260, 150), (330, 170)) + \
+        _curve((330, 170), (380, 200), (400, 190)) + _curve((400, 190), (450, 250), (452, 330))
+    _poly(d, sc(upper), width)
+    _poly(d, sc([(60, 330), (452, 330), (455, 370), (70, 375), (50, 350), (60, 330)]), width)
+    for i in range(4):
+        x = 220 + i * 30
+        _poly(d, sc([(x, 215 - i * 12), (x + 30, 245 - i * 12)]), max(2, width - 2))
+    _poly(d, sc(_curve((330, 170), (300, 230), (360, 300))), max(2, width - 2))
+    out["sneaker"] = im.convert("RGB")
+
+    # ankle boot: tall shaft, small heel
+    im, d = canvas()
+    boot = [(150, 90), (330, 90)] + _curve((330, 90), (325, 250), (360, 300)) + \
+        _curve((360, 300), (450, 330), (455, 390)) + [(455, 400), (120, 400), (120, 360), (150, 350)] + \
+        _curve((150, 350), (140, 200), (150, 90))
+    _poly(d, sc(boot), width)
+    _poly(d, sc([(120, 400), (120, 430), (190, 430), (190, 400)]), width)
+    _poly(d, sc([(150, 120), (330, 120)]), max(2, width - 2))
+    out["boot"] = im.convert("RGB")
+
+    # high heel: pointed toe, stiletto
+    im, d = canvas()
+    heel = _curve((70, 380), (120, 300), (260, 290)) + _curve((260, 290), (360, 250), (380, 170)) + \
+        [(420, 150)] + _curve((420, 150), (440, 230), (430, 300))
+    _poly(d, sc(heel), width)
+    _poly(d, sc(_curve((70, 380), (230, 395), (340, 330)) + [(430, 300)]), width)
+    _poly(d, sc([(410, 305), (420, 430), (432, 430), (432, 300)]), width)
+    out["heel"] = im.convert("RGB")
+    return out
+
+
+def example_photo(size: int = 256, seed: int = 0) -> Image.Image:
+    """A drawn stand-in for a horse photo (brown animal shape on grass under sky), for demos/tests."""
+    rng = np.random.default_rng(seed)
+    im = Image.new("RGB", (size, size), (150, 190, 235))
+    d = ImageDraw.Draw(im)
+    d.rectangle((0, size * 0.62, size, size), fill=(90, 150, 60))
+    s = size / 256
+    brown = (120, 75, 40)
+    d.ellipse((60 * s, 105 * s, 185 * s, 165 * s), fill=brown)                     # body
+    d.polygon([(165 * s, 120 * s), (200 * s, 70 * s), (215 * s, 80 * s), (185 * s, 135 * s)], fill=brown)  # neck
+    d.ellipse((195 * s, 62 * s, 232 * s, 88 * s), fill=brown)                      # head
+    for x in (75, 100, 150, 170):                                                  # legs
+        d.rectangle((x * s, 150 * s, (x + 10) * s, 205 * s), fill=brown)
+    d.line([(62 * s, 120 * s), (40 * s, 160 * s)], fill=(60, 40, 20), width=int(6 * s))  # tail
+    arr = np.asarray(im).astype(np.float32) + rng.normal(0, 6, (size, size, 3))
+    return Image.fromarray(arr.clip(0, 255).astype(np.uint8))
+
+
+# ---------------------------------------------------------------- labelled strips
+def _font(px: int):
+    try:
+        return ImageFont.load_default(size=px)
+    except TypeError:  # Pillow < 10.1: a fixed bitmap font
+        return ImageFont.load_default()
+
+
+def labelled_row(images: list[Image.Image], labels: list[str], gap: int = 8, min_side: int = 112) -> Image.Image:
+    """Images side by side with a caption under each (e.g. mean A | mean B | mean C | A - B + C)."""
+    side = max(min_side, max(max(im.size) for im in images))
+    tiles = []
+    for im in images:
+        k = max(1, side // max(im.size))
+        tiles.append(im.resize((im.width * k, im.height * k), Image.NEAREST) if k > 1 else im)
+    text_h = max(16, side // 7)
+    w = sum(t.width for t in tiles) + gap * (len(tiles) + 1)
+    h = max(t.height for t in tiles) + text_h + gap * 2
+    out = Image.new("RGB", (w, h), (255, 255, 255))
+    d = ImageDraw.Draw(out)
+    font = _font(max(12, text_h - 4))
+    x = gap
+    for t, label in zip(tiles, labels):
+        out.paste(t.convert("RGB"), (x, gap))
+        tw = d.textlength(label, font=font)
+        d.text((x + (t.width - tw) / 2, gap + t.height + 2), label, fill=(30, 30, 30), font=font)
+        x += t.width + gap
+    return out
+
+
+def upscale_for_display(img: Image.Image, target: int = 256) -> Image.Image:
+    """Small grids (28 px digits) get an integer nearest-neighbour upscale so pixels stay sharp."""
+    k = max(1, min(4, math.floor(target / max(img.size))))
+    return img.resize((img.width * k, img.height * k), Image.NEAREST) if k > 1 else img

@@ -1,0 +1,132 @@
+"""Latent: sample a grid, walk between two seeds (lerp / slerp), and do z arithmetic.
+
+Works on every model that decodes a latent vector: dcgan, gan, wgan, vae (and ae / dae). The
+VAE, trained with a 2-D latent, also draws its whole latent space as a map.
+
+Endpoints: ``/generate``, ``/interpolate``, ``/arithmetic`` (DESIGN.md) and ``/latent_map``.
+"""
+from __future__ import annotations
+
+import gradio as gr
+import torch
+from PIL import Image
+
+from genapp import latent
+from genapp.data import synthetic_batch
+from genapp.images import make_grid, render_bars, render_scatter, to_pil
+
+from .common import (UserError, as_int, as_seed, default_model, grid, load_model, model_choices, notice,
+                     user_errors)
+from .i18n import t
+from .imaging import labelled_row, upscale_for_display
+
+MAX_COUNT = 64
+MAX_STEPS = 16
+
+
+def _latent_model(name: str):
+    model = load_model(name)
+    if not model.has_latent or model.kind != "image" or model.conditional:
+        raise UserError(f"{name} is a {model.family} model, which has no latent space to walk here; "
+                        f"use a dcgan, gan, wgan or vae model (cgan: see the Conditional tab).")
+    latent.latent_dim(model)
+    return model
+
+
+@user_errors
+def generate(model_name: str, seed, count) -> Image.Image:
+    """A grid of ``count`` samples (1-64) from ``model_name`` with ``seed`` (same seed, same grid)."""
+    seed = as_seed(seed)
+    count = as_int(count, "count", 1, MAX_COUNT)
+    model = load_model(model_name)
+    if model.kind == "translation":
+        raise UserError(f"{model_name} translates images ({model.family}); use /sketch_to_shoe or /horse_to_zebra.")
+    if model.family == "toy1010":
+        pattern = model.generate(max(count, 256), seed=seed).mean(0).tolist()
+        return to_pil(render_bars(pattern, [1.0, 0.0, 1.0, 0.0]))
+    if model.kind == "toy":  # ring: points over D's heatmap, with the real ring for reference
+        real = synthetic_batch("ring", 500, torch.Generator().manual_seed(0))["x"]
+        return to_pil(render_scatter(real, model.points(max(count * 40, 500), seed=seed), model.heatmap()))
+    return grid(model.generate(count, seed=seed))
+
+
+@user_errors
+def interpolate(model_name: str, seed_a, seed_b, steps, method: str) -> Image.Image:
+    """A strip of ``steps`` images (2-16) walking from seed_a's z to seed_b's z by ``method`` (slerp or lerp)."""
+    seed_a, seed_b = as_seed(seed_a, "seed A"), as_seed(seed_b, "seed B")
+    steps = as_int(steps, "steps", 2, MAX_STEPS)
+    method = (method or "slerp").strip().lower()
+    if method not in latent.METHODS:
+        raise UserError(f"method must be slerp or lerp (got {method!r}).")
+    model = _latent_model(model_name)
+    z = latent.interpolate(latent.z_from_seed(model, seed_a), latent.z_from_seed(model, seed_b), steps, method)
+    return grid(model.decode(z), nrow=steps)
+
+
+@user_errors
+def arithmetic(model_name: str, seeds_a: str, seeds_b: str, seeds_c: str) -> Image.Image:
+    """mean z(A) − mean z(B) + mean z(C): an image of [mean A, mean B, mean C, A − B + C].
+
+    Seeds are comma-separated integers, e.g. "1, 2, 3" (the DCGAN paper averages three per concept).
+    """
+    a = latent.parse_seeds(seeds_a, "seeds A")
+    b = latent.parse_seeds(seeds_b, "seeds B")
+    c = latent.parse_seeds(seeds_c, "seeds C")
+    model = _latent_model(model_name)
+    za, zb, zc = latent.mean_z(model, a), latent.mean_z(model, b), latent.mean_z(model, c)
+    images = model.decode(torch.stack([za, zb, zc, latent.arithmetic(za, zb, zc)]))
+    return labelled_row([to_pil(x) for x in images], ["mean A", "mean B", "mean C", "A − B + C"])
+
+
+@user_errors
+def latent_map(model_name: str, size) -> Image.Image:
+    """A VAE's 2-D latent space: a size x size grid decoded from evenly spaced z (first two dimensions)."""
+    size = as_int(size, "size", 3, 30)
+    model = load_model(model_name)
+    if not hasattr(model, "latent_map"):
+        raise UserError(f"{model_name} is a {model.family} model; the latent map needs a vae.")
+    return upscale_for_display(to_pil(make_grid(model.latent_map(size), nrow=size, padding=0)), 512)
+
+
+def build() -> dict:
+    with gr.Row():
+        model = gr.Dropdown(choices=model_choices("latent"), value=default_model("latent"), allow_custom_value=True,
+                            label=t("model"), info=t("model_info"), elem_id="latent-model", scale=2)
+        gr.Markdown(t("latent_intro"))
+    missing = gr.Markdown(notice("latent"), elem_classes=["notice"])
+    with gr.Tab(t("sample")):
+        with gr.Row():
+            with gr.Column(scale=1):
+                seed = gr.Number(value=0, precision=0, minimum=0, label=t("seed"))
+                count = gr.Slider(1, MAX_COUNT, value=16, step=1, label=t("count"))
+                gen_btn = gr.Button(t("generate"), variant="primary", elem_id="latent-generate")
+                gr.Markdown(t("vae_map_intro"))
+                map_size = gr.Slider(3, 30, value=15, step=1, label=t("map_size"))
+                map_btn = gr.Button(t("latent_map"), elem_id="latent-map")
+            gen_out = gr.Image(label=t("samples"), type="pil", format="png", interactive=False, height=420,
+                               elem_id="latent-generate-out", elem_classes=["pixelated"], scale=2)
+    with gr.Tab(t("interpolation")):
+        with gr.Row():
+            seed_a = gr.Number(value=1, precision=0, minimum=0, label=t("seed_a"))
+            seed_b = gr.Number(value=2, precision=0, minimum=0, label=t("seed_b"))
+            steps = gr.Slider(2, MAX_STEPS, value=8, step=1, label=t("interp_steps"))
+            method = gr.Radio(list(latent.METHODS), value="slerp", label=t("method"))
+        interp_btn = gr.Button(t("interpolate"), variant="primary", elem_id="latent-interpolate")
+        interp_out = gr.Image(label=t("strip"), type="pil", format="png", interactive=False, height=200,
+                              elem_id="latent-interpolate-out", elem_classes=["pixelated"])
+        gr.Markdown(t("interp_note"))
+    with gr.Tab(t("arithmetic")):
+        gr.Markdown(t("arith_intro"))
+        with gr.Row():
+            seeds_a = gr.Textbox(value="1, 2, 3", label=t("seeds_a"), max_lines=1)
+            seeds_b = gr.Textbox(value="4, 5, 6", label=t("seeds_b"), max_lines=1)
+            seeds_c = gr.Textbox(value="7, 8, 9", label=t("seeds_c"), max_lines=1)
+        arith_btn = gr.Button(t("compute"), variant="primary", elem_id="latent-arithmetic")
+        arith_out = gr.Image(label=t("arith_result"), type="pil", format="png", interactive=False, height=240,
+                             elem_id="latent-arithmetic-out", elem_classes=["pixelated"])
+
+    gen_btn.click(generate, [model, seed, count], gen_out, api_name="generate")
+    map_btn.click(latent_map, [model, map_size], gen_out, api_name="latent_map")
+    interp_btn.click(interpolate, [model, seed_a, seed_b, steps, method], interp_out, api_name="interpolate")
+    arith_btn.click(arithmetic, [model, seeds_a, seeds_b, seeds_c], arith_out, api_name="arithmetic")
+    return {"model": model, "notice": missing}

@@ -1,0 +1,114 @@
+"""Sketch -> shoe: draw (or upload) a shoe outline, pix2pix paints the shoe.
+
+What the model sees is shown next to the result: the drawing after :func:`sketch_to_edges` (thin
+dark lines on white, cropped and centred, like the HED edges of edges2shoes), resized the way the
+training data was (bicubic, 256 px -> the model's resolution).
+
+Endpoint: ``/sketch_to_shoe`` (an image in, the shoe out). The Sketchpad button calls the same
+function on the drawing.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+from PIL import Image
+
+from genapp.images import from_pil, to_pil
+
+from .common import check_upload, default_model, load_model, model_choices, notice, user_errors
+from .i18n import t
+from .imaging import EmptySketch, example_sketches, sketch_to_edges
+
+CANVAS = 512
+
+
+def _model_input(edges: Image.Image, size: int):
+    # edges2shoes was decoded with a bicubic resize from 256 px (genapp.data): do the same.
+    return from_pil(edges.resize((size, size), Image.BICUBIC), 3)
+
+
+def shoe_from_edges(model_name: str, edges: Image.Image) -> Image.Image:
+    model = load_model(model_name, "sketch")
+    return to_pil(model.translate(_model_input(edges, model.config.image_size)))
+
+
+@user_errors
+def sketch_to_shoe(sketch: Image.Image, model_name: str | None = None) -> Image.Image:
+    """A shoe photo generated from a sketch (dark lines on a light background, any size)."""
+    if sketch is None:
+        raise EmptySketch()
+    sketch = check_upload(sketch, "a sketch")
+    return shoe_from_edges(model_name or default_model("sketch"), sketch_to_edges(sketch))
+
+
+@user_errors
+def model_view(sketch: Image.Image | None) -> Image.Image | None:
+    """The preprocessed edge map (what the model sees); no error for an empty canvas here."""
+    if sketch is None:
+        return None
+    try:
+        return sketch_to_edges(sketch)
+    except EmptySketch:
+        return None
+
+
+def drawing_image(editor: dict | None) -> Image.Image | None:
+    """The Sketchpad's value (background / layers / composite) -> one image, or None if empty."""
+    if not editor:
+        return None
+    img = editor.get("composite")
+    if img is None and editor.get("layers"):
+        img = editor["layers"][0]
+    return img
+
+
+@user_errors
+def draw_to_shoe(editor: dict | None, model_name: str) -> tuple[Image.Image, Image.Image]:
+    """The Sketchpad button: (what the model sees, the shoe)."""
+    edges = sketch_to_edges(drawing_image(editor))  # raises EmptySketch with the user's message
+    return edges, shoe_from_edges(model_name, edges)
+
+
+def example_files() -> list[str]:
+    """The drawn examples saved as PNGs (they are made here, never copied from the dataset)."""
+    folder = Path(tempfile.gettempdir()) / "gan-studio-examples"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, img in example_sketches().items():
+        p = folder / f"sketch-{name}.png"
+        if not p.exists():
+            img.save(p)
+        paths.append(str(p))
+    return paths
+
+
+def build() -> dict:
+    with gr.Row():
+        model = gr.Dropdown(choices=model_choices("sketch"), value=default_model("sketch"), allow_custom_value=True,
+                            label=t("model"), info=t("model_info"), elem_id="sketch-model", scale=2)
+        gr.Markdown(t("sketch_intro"))
+    missing = gr.Markdown(notice("sketch"), elem_classes=["notice"])
+    with gr.Row():
+        with gr.Column(scale=3):
+            with gr.Tab(t("draw")):
+                pad = gr.Sketchpad(type="pil", image_mode="RGBA", canvas_size=(CANVAS, CANVAS), fixed_canvas=True,
+                                   brush=gr.Brush(colors=["#000000"], color_mode="fixed", default_size=4),
+                                   label=t("sketchpad"), height=420, elem_id="sketch-pad", layers=False)
+                draw_btn = gr.Button(t("shoe_from_drawing"), variant="primary", elem_id="sketch-draw-go")
+            with gr.Tab(t("upload")):
+                upload = gr.Image(type="pil", image_mode="RGB", sources=["upload", "clipboard"], label=t("sketch_upload"),
+                                  height=380, elem_id="sketch-upload")
+                upload_btn = gr.Button(t("shoe_from_upload"), variant="primary", elem_id="sketch-upload-go")
+                gr.Examples(example_files(), inputs=upload, label=t("examples"))
+        with gr.Column(scale=2):
+            edges = gr.Image(label=t("model_sees"), type="pil", format="png", interactive=False, height=256,
+                             elem_id="sketch-edges")
+            shoe = gr.Image(label=t("shoe"), type="pil", format="png", interactive=False, height=256,
+                            elem_id="sketch-shoe")
+
+    draw_btn.click(draw_to_shoe, [pad, model], [edges, shoe], api_visibility="private")
+    upload_btn.click(sketch_to_shoe, [upload, model], shoe, api_name="sketch_to_shoe")
+    upload_btn.click(model_view, upload, edges, api_visibility="private", show_progress="hidden")
+    return {"model": model, "notice": missing}

@@ -1,0 +1,368 @@
+"""Train (live): start a run, watch it learn, scrub its history, download it as a GIF, share it.
+
+A run is a background thread in the process-wide registry (``genapp.runs``); this tab only
+starts, stops and *reads* runs, so any number of visitors can watch the same one. A ``gr.Timer``
+polls once a second while a run is being watched, and each tick sends only what changed (the
+sample grid when a new one is saved, the curves when new steps came in).
+
+Endpoints: ``/train_start``, ``/train_status``, ``/train_stop``, ``/push_to_hub`` (DESIGN.md).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+from PIL import Image, ImageDraw
+
+from genapp import hub
+from genapp.images import gif_bytes
+from genapp.models import FAMILIES, model_class
+from genapp.runs import ACTIVE, Run, registry
+
+from .common import UserError, as_int, as_seed, user_errors
+from .i18n import t
+
+MAX_STEPS = int(os.environ.get("GENAPP_MAX_STEPS", "200000"))
+MAX_BATCH = 512
+LOSS_KEYS = ("loss_d", "loss_g", "loss", "recon", "kl", "l1", "cycle", "identity", "gp")
+SCORE_KEYS = ("d_x", "d_g_z")
+PLOT_POINTS = 300         # curves are thinned to about this many points per series
+GIF_FRAMES = 60
+
+FAMILY_NOTES = {
+    "ring": "Green: real points (8 Gaussians on a ring). Purple: generated points. Background: D's output "
+            "(blue = 'fake', orange = 'real'). A plain GAN tends to hop between a few modes (mode collapse).",
+    "toy1010": "Purple bars: the generator's mean pattern. Grey outlines: the target pattern [1, 0, 1, 0].",
+    "vae": "Rows: originals, reconstructions, then samples from N(0, I).",
+    "ae": "Rows: originals, then reconstructions.",
+    "dae": "Rows: originals, noisy inputs, then reconstructions.",
+    "pix2pix": "Rows: edges, generated shoes, real shoes.",
+    "cyclegan": "Rows: horses, as zebras, cycled back; zebras, as horses, cycled back.",
+    "cgan": "Row i is class i; each column keeps one z (one 'style').",
+}
+
+
+# ---------------------------------------------------------------- endpoint functions
+def datasets_for(family: str) -> list[str]:
+    cls = model_class(family)
+    names = list(cls.datasets)
+    return names
+
+
+def default_lr(family: str, dataset: str | None = None) -> float:
+    return float(model_class(family, dataset).Config().lr)
+
+
+@user_errors
+def train_start(family: str, dataset: str, steps, batch_size, lr, seed) -> str:
+    """Start a training run in the background; returns its run id (poll it with /train_status)."""
+    if family not in FAMILIES:
+        raise UserError(f"Unknown family {family!r}; choose one of: {', '.join(FAMILIES)}.")
+    steps = as_int(steps, "steps", 1, MAX_STEPS)
+    batch_size = as_int(batch_size, "batch size", 1, MAX_BATCH)
+    seed = as_seed(seed)
+    if lr in (None, ""):
+        lr = None
+    else:
+        try:
+            lr = float(lr)
+        except (TypeError, ValueError):
+            raise UserError(f"The learning rate must be a number such as 0.0002 (got {lr!r}).") from None
+        if not 0 < lr <= 1:
+            raise UserError(f"The learning rate must be above 0 and at most 1 (got {lr}).")
+    dataset = (dataset or "").strip() or None
+    cmd = f"python -m train {family}" + (f" --dataset {dataset}" if dataset else "") + \
+        f" --steps {steps} --batch-size {batch_size}" + (f" --lr {lr}" if lr else "") + f" --seed {seed}"
+    run = registry().start(family, dataset, steps=steps, batch_size=batch_size, lr=lr, seed=seed, command=cmd)
+    return run.id
+
+
+def _run(run_id: str) -> Run:
+    run_id = (run_id or "").strip()
+    if not run_id:
+        raise UserError("No run selected: start one, or pick one from the runs list.")
+    return registry().get(run_id)
+
+
+def _sample_image(path: str | None) -> Image.Image | None:
+    if not path or not Path(path).exists():
+        return None
+    with Image.open(path) as im:
+        return im.convert("RGB")
+
+
+@user_errors
+def train_status(run_id: str) -> tuple[dict, Image.Image | None]:
+    """The run's status (JSON: status, step, images/s, ETA, recent losses, metrics) and its latest sample grid."""
+    run = _run(run_id)
+    snap = run.snapshot(n_losses=50)
+    return snap, _sample_image(run.latest_sample())
+
+
+@user_errors
+def train_stop(run_id: str) -> dict:
+    """Ask a run to stop (it saves a checkpoint first); returns its status."""
+    run = _run(run_id)
+    if run.status in ACTIVE:
+        registry().stop(run.id, timeout=10.0)
+    snap = run.snapshot(n_losses=0)
+    snap["stop_requested"] = True
+    return snap
+
+
+@user_errors
+def push_to_hub(run_id: str, repo_id: str, token: str) -> str:
+    """Push a finished run's model (config.json + model.safetensors + samples) to the Hub; returns the repo URL.
+
+    Only the token typed here is used: never the server's own, so a visitor of a public Space
+    cannot push with the owner's account. The token is not stored, logged or returned.
+    """
+    run = _run(run_id)
+    if run.status in ACTIVE:
+        raise UserError(f"Run {run.id} is still {run.status}; wait for it to finish or stop it first.")
+    token = (token or "").strip()
+    if not token:
+        raise UserError("Paste a Hugging Face access token with write permission "
+                        "(huggingface.co/settings/tokens). The server's own token is never used.")
+    return hub.push_folder(run.folder, repo_id, token=token)
+
+
+# ---------------------------------------------------------------- the live view
+def fmt_seconds(s: float | None) -> str:
+    if s is None:
+        return "–"
+    s = int(round(s))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}h {m:02d}m" if h else (f"{m}m {sec:02d}s" if m else f"{sec}s")
+
+
+def status_markdown(snap: dict) -> str:
+    icon = {"running": "🟢", "queued": "⏳", "finished": "✅", "stopped": "⏹️", "failed": "❌",
+            "interrupted": "⏸️"}.get(snap["status"], "•")
+    parts = [f"{icon} **{snap['status']}** · `{snap['run_id']}`",
+             f"step **{snap['step']:,} / {snap['total_steps']:,}**",
+             f"**{snap['images_per_s']:,.0f}** images/s",
+             f"ETA **{fmt_seconds(snap['eta_s'])}**",
+             f"elapsed {fmt_seconds(snap['elapsed_s'])}"]
+    text = " · ".join(parts)
+    if snap.get("metrics"):
+        text += "\n\nmetrics: " + ", ".join(f"{k} = {v:.3g}" for k, v in snap["metrics"].items())
+    if snap.get("reason"):
+        text += f"\n\n{snap['reason']}"
+    note = FAMILY_NOTES.get(snap.get("family", ""))
+    if note:
+        text += f"\n\n<small>{note}</small>"
+    return text
+
+
+def curves(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Long-format frames (step, value, curve) for the loss plot and the D(x) / D(G(z)) plot."""
+    with run.lock:
+        losses = list(run.losses)
+    stride = max(1, len(losses) // PLOT_POINTS)
+    losses = losses[::stride] + ([losses[-1]] if losses and (len(losses) - 1) % stride else [])
+    rows_l, rows_s = [], []
+    for step, vals in losses:
+        for k in LOSS_KEYS:
+            if k in vals:
+                rows_l.append((step, float(vals[k]), k))
+        for k in SCORE_KEYS:
+            if k in vals:
+                rows_s.append((step, float(vals[k]), {"d_x": "D(x)", "d_g_z": "D(G(z))"}[k]))
+    cols = ["step", "value", "curve"]
+    return pd.DataFrame(rows_l, columns=cols), pd.DataFrame(rows_s, columns=cols)
+
+
+def runs_table() -> pd.DataFrame:
+    rows = [(r.id, r.family, r.dataset, r.status, f"{r.step:,} / {r.total_steps:,}", r.reason[:80])
+            for r in reversed(registry().list())]
+    return pd.DataFrame(rows, columns=["run", "family", "dataset", "status", "step", "note"])
+
+
+def run_ids() -> list[str]:
+    return [r.id for r in reversed(registry().list())]
+
+
+def live_view(run_id: str, seen: dict | None):
+    """One timer tick: (status, sample, loss plot, score plot, JSON, runs, timeline, timer, seen)."""
+    seen = dict(seen or {})
+    run_id = (run_id or "").strip()
+    try:
+        run = registry().get(run_id)
+    except KeyError:
+        return (gr.skip(),) * 7 + (gr.Timer(active=False), seen)
+    snap = run.snapshot(n_losses=50)
+    skip = gr.skip()
+    sample_path = run.latest_sample()
+    new_sample = (sample_path, run_id) != (seen.get("sample"), seen.get("run"))
+    new_steps = (snap["step"], len(run.losses), run_id) != (seen.get("step"), seen.get("n_losses"), seen.get("run"))
+    loss_df, score_df = curves(run) if new_steps else (None, None)
+    n = snap["samples"]
+    timeline = gr.Slider(maximum=max(n - 1, 1), value=max(n - 1, 0)) if n != seen.get("n_samples") or run_id != seen.get("run") else skip
+    status_changed = snap["status"] != seen.get("status") or run_id != seen.get("run")
+    active = snap["status"] in ACTIVE
+    out = (
+        status_markdown(snap),
+        _sample_image(sample_path) if new_sample else skip,
+        loss_df if new_steps else skip,
+        score_df if new_steps else skip,
+        snap,
+        runs_table() if status_changed or not active else skip,
+        timeline,
+        gr.Timer(active=active),
+    )
+    seen.update(run=run_id, sample=sample_path, step=snap["step"], n_losses=len(run.losses),
+                n_samples=n, status=snap["status"])
+    return out + (seen,)
+
+
+def timeline_frame(run_id: str, index) -> tuple[Image.Image | None, str]:
+    try:
+        run = registry().get((run_id or "").strip())
+    except KeyError:
+        return None, ""
+    with run.lock:
+        samples = list(run.samples)
+    if not samples:
+        return None, ""
+    i = max(0, min(len(samples) - 1, int(index or 0)))
+    step, path = samples[i]
+    return _sample_image(path), f"sample {i + 1} / {len(samples)} · step **{step:,}**"
+
+
+def _captioned(img: Image.Image, text: str) -> Image.Image:
+    band = 18
+    out = Image.new("RGB", (img.width, img.height + band), (255, 255, 255))
+    out.paste(img.convert("RGB"), (0, 0))
+    ImageDraw.Draw(out).text((4, img.height + 3), text, fill=(20, 20, 20))
+    return out
+
+
+@user_errors
+def training_gif(run_id: str) -> str:
+    """The saved sample grids of a run as an animated GIF (a file to download)."""
+    run = _run(run_id)
+    with run.lock:
+        samples = list(run.samples)
+    if not samples:
+        raise UserError(f"Run {run.id} has no saved samples yet.")
+    stride = max(1, -(-len(samples) // GIF_FRAMES))
+    picked = samples[::stride]
+    if picked[-1] != samples[-1]:
+        picked.append(samples[-1])
+    frames = [_captioned(_sample_image(p), f"step {s:,}") for s, p in picked if Path(p).exists()]
+    data = gif_bytes(frames, duration_ms=250)
+    folder = Path(tempfile.gettempdir()) / "gan-studio-gifs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{run.id}-{int(time.time())}.gif"
+    path.write_bytes(data)
+    return str(path)
+
+
+def family_changed(family: str):
+    try:
+        names = datasets_for(family)
+    except ValueError:
+        return gr.skip(), gr.skip()
+    return gr.Dropdown(choices=names, value=names[0]), default_lr(family, names[0])
+
+
+def dataset_changed(family: str, dataset: str):
+    try:
+        return default_lr(family, dataset)
+    except ValueError:
+        return gr.skip()
+
+
+def watch(run_id: str):
+    """Start polling a run (after Start, or when one is picked from the list)."""
+    return gr.Timer(active=bool((run_id or "").strip())), {}
+
+
+# ---------------------------------------------------------------- layout
+def build() -> dict:
+    """The Train tab's components and events (inside a ``gr.Blocks`` context)."""
+    with gr.Row():
+        with gr.Column(scale=1, min_width=280):
+            gr.Markdown(t("train_intro"))
+            family = gr.Dropdown(list(FAMILIES), value="dcgan", label=t("family"))
+            dataset = gr.Dropdown(datasets_for("dcgan"), value="mnist", label=t("dataset"), allow_custom_value=True)
+            with gr.Row():
+                steps = gr.Number(value=1000, precision=0, minimum=1, maximum=MAX_STEPS, label=t("steps"))
+                batch_size = gr.Number(value=64, precision=0, minimum=1, maximum=MAX_BATCH, label=t("batch_size"))
+            with gr.Row():
+                lr = gr.Number(value=default_lr("dcgan", "mnist"), label=t("lr"), step=0.0001)
+                seed = gr.Number(value=0, precision=0, minimum=0, label=t("seed"))
+            with gr.Row():
+                start = gr.Button(t("start"), variant="primary", elem_id="train-start")
+                stop = gr.Button(t("stop"), variant="stop", elem_id="train-stop")
+            run_id = gr.Textbox(label=t("run_id"), elem_id="train-run-id", max_lines=1)
+            watch_pick = gr.Dropdown(choices=run_ids(), value=None, label=t("watch_run"), allow_custom_value=True)
+        with gr.Column(scale=2):
+            status = gr.Markdown(t("no_run"), elem_id="train-status")
+            sample = gr.Image(label=t("live_samples"), type="pil", format="png", interactive=False,
+                              height=380, elem_id="train-sample", elem_classes=["pixelated"])
+            with gr.Row():
+                loss_plot = gr.LinePlot(x="step", y="value", color="curve", label=t("losses"),
+                                        height=220, elem_id="train-loss-plot")
+                score_plot = gr.LinePlot(x="step", y="value", color="curve", label=t("scores"),
+                                         y_lim=[0, 1], height=220, elem_id="train-score-plot")
+    with gr.Accordion(t("timeline"), open=False):
+        with gr.Row():
+            with gr.Column():
+                timeline = gr.Slider(0, 1, value=0, step=1, label=t("timeline_slider"), elem_id="train-timeline")
+                timeline_caption = gr.Markdown("")
+                gif_btn = gr.Button(t("make_gif"), elem_id="train-gif")
+                gif_file = gr.File(label=t("gif_file"), interactive=False)
+            timeline_img = gr.Image(label=t("timeline_image"), type="pil", format="png", interactive=False,
+                                    height=320, elem_classes=["pixelated"])
+    with gr.Accordion(t("runs"), open=True):
+        runs = gr.Dataframe(value=runs_table(), interactive=False, wrap=True, elem_id="train-runs")
+    with gr.Accordion(t("raw_status"), open=False):
+        with gr.Row():
+            status_json = gr.JSON(label="/train_status")
+            status_img = gr.Image(label=t("latest_sample"), type="pil", format="png", interactive=False, height=200)
+        refresh = gr.Button(t("refresh"), size="sm")
+        stop_json = gr.JSON(label="/train_stop")
+    with gr.Accordion(t("share"), open=False):
+        gr.Markdown(t("share_intro"))
+        with gr.Row():
+            repo_id = gr.Textbox(label=t("repo_id"), placeholder="your-name/mnist-dcgan", max_lines=1)
+            token = gr.Textbox(label=t("token"), type="password", max_lines=1)
+        push = gr.Button(t("push"))
+        url = gr.Textbox(label=t("repo_url"), interactive=False)
+
+    timer = gr.Timer(1.0, active=False)
+    seen = gr.State({})
+    live_outputs = [status, sample, loss_plot, score_plot, status_json, runs, timeline, timer, seen]
+
+    family.change(family_changed, family, [dataset, lr], api_visibility="private")
+    dataset.change(dataset_changed, [family, dataset], lr, api_visibility="private")
+    start.click(train_start, [family, dataset, steps, batch_size, lr, seed], run_id, api_name="train_start",
+                concurrency_limit=None).success(watch, run_id, [timer, seen], api_visibility="private")
+    stop.click(train_stop, run_id, stop_json, api_name="train_stop", concurrency_limit=None)
+    refresh.click(train_status, run_id, [status_json, status_img], api_name="train_status", concurrency_limit=None)
+    timer.tick(live_view, [run_id, seen], live_outputs, api_visibility="private", concurrency_limit=None,
+               show_progress="hidden")
+    watch_pick.input(lambda r: r, watch_pick, run_id, api_visibility="private").then(
+        watch, run_id, [timer, seen], api_visibility="private").then(
+        live_view, [run_id, seen], live_outputs, api_visibility="private", show_progress="hidden")
+    run_id.submit(watch, run_id, [timer, seen], api_visibility="private")
+    timeline.change(timeline_frame, [run_id, timeline], [timeline_img, timeline_caption],
+                    api_visibility="private", show_progress="hidden", concurrency_limit=None)
+    gif_btn.click(training_gif, run_id, gif_file, api_visibility="private")
+    push.click(push_to_hub, [run_id, repo_id, token], url, api_name="push_to_hub")
+    return {"run_id": run_id, "runs": runs, "watch_pick": watch_pick, "timer": timer, "seen": seen,
+            "live_outputs": live_outputs}
+
+
+def on_load():
+    """Page load: the runs list, and watch the active run if there is one (visitors share it)."""
+    active = registry().active()
+    rid = active[0].id if active else ""
+    return runs_table(), gr.Dropdown(choices=run_ids()), rid, gr.Timer(active=bool(rid)), {}

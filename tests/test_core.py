@@ -1,0 +1,310 @@
+"""The shared model core: every family trains, saves, loads and generates the same way."""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import torch
+
+import genapp
+from genapp import checkpoints as ckpt
+from genapp.config import TrainConfig
+from genapp.data import BatchStream, Dataset, load_dataset, synthetic_batch
+from genapp.models import FAMILIES, build_model
+from genapp.trainer import train
+
+# Tiny versions of every family (the diffusers habit: same tests, small sizes).
+TINY = {
+    "ae": ("mnist", {"latent_dim": 4}),
+    "dae": ("mnist", {"latent_dim": 4}),
+    "vae": ("mnist", {"hidden": [32, 16]}),
+    "gan": ("mnist", {"g_hidden": [16, 32], "d_hidden": [32, 16]}),
+    "toy1010": ("toy1010", {}),
+    "ring": ("ring", {"hidden": 16}),
+    "dcgan": ("mnist", {"ngf": 8, "ndf": 8}),
+    "wgan": ("mnist", {"ngf": 8, "ndf": 8}),
+    "cgan": ("mnist", {"ngf": 8, "ndf": 8}),
+    "pix2pix": ("edges2shoes", {"image_size": 32, "ngf": 8, "ndf": 8}),
+    "cyclegan": ("horse2zebra", {"image_size": 32, "ngf": 8, "ndf": 8, "n_blocks": 1}),
+}
+
+
+def tiny(family: str, **extra):
+    dataset, over = TINY[family]
+    torch.manual_seed(0)
+    return build_model(family, dataset, **{**over, **extra})
+
+
+def tiny_batch(model, n: int = 4):
+    ds = load_dataset(model.config.dataset, image_size=model.config.image_size
+                      if model.config.dataset in ("edges2shoes", "horse2zebra") else None)
+    return next(BatchStream(ds, n, seed=0))
+
+
+def test_registry_lists_every_course_family():
+    assert set(FAMILIES) == {"ae", "dae", "vae", "gan", "toy1010", "ring", "dcgan", "wgan", "cgan", "pix2pix", "cyclegan"}
+
+
+@pytest.mark.parametrize("family", list(TINY))
+def test_train_step_gives_finite_losses_and_changes_parameters(family):
+    model = tiny(family)
+    model.setup_training()
+    before = {k: v.clone() for k, v in model.state_dict().items() if v.dtype.is_floating_point}
+    losses = {}
+    for _ in range(3):
+        losses = model.train_step(tiny_batch(model))
+    assert losses and all(math.isfinite(v) for v in losses.values()), losses
+    changed = [k for k, v in model.state_dict().items() if k in before and not torch.equal(v, before[k])]
+    assert changed, "no parameter moved"
+    if family in ("gan", "dcgan", "cgan", "ring", "toy1010", "pix2pix"):
+        assert {"loss_d", "loss_g", "d_x", "d_g_z"} <= set(losses)
+
+
+@pytest.mark.parametrize("family", list(TINY))
+def test_save_load_round_trip_gives_identical_outputs(family, tmp_path):
+    model = tiny(family)
+    model.setup_training()
+    model.train_step(tiny_batch(model))
+    model.save_pretrained(tmp_path / "m")
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["README.md", "config.json", "model.safetensors"]
+    assert json.loads((tmp_path / "m" / "config.json").read_text())["family"] == family
+    loaded = genapp.load(str(tmp_path / "m"))
+    assert type(loaded) is type(model)
+    model.eval()
+    if model.kind == "translation":
+        x = torch.rand(2, 3, 40, 48)  # any size in; the model's resolution out
+        kw = {"direction": "zebra2horse"} if family == "cyclegan" else {}
+        a, b = model.translate(x, **kw), loaded.translate(x, **kw)
+        assert a.shape == (2, 3, 32, 32)
+    else:
+        a, b = model.generate(6, seed=3), loaded.generate(6, seed=3)
+    assert torch.equal(a, b)
+
+
+@pytest.mark.parametrize("family", ["dcgan", "gan", "vae", "cgan", "ae", "wgan"])
+def test_generate_contract_same_seed_same_images(family):
+    model = tiny(family).eval()
+    x = model.generate(16, seed=0)
+    c = model.config
+    assert x.shape == (16, c.channels, c.image_size, c.image_size)
+    assert x.dtype == torch.float32 and x.device.type == "cpu"
+    assert 0.0 <= float(x.min()) and float(x.max()) <= 1.0
+    assert torch.equal(x, model.generate(16, seed=0))
+    assert not torch.equal(x, model.generate(16, seed=1))
+    if hasattr(model, "decode") and family != "cgan":
+        # one sample does not depend on the others in its batch (eval-mode BatchNorm)
+        z = torch.randn(4, c.latent_dim)
+        assert torch.allclose(model.decode(z)[:1], model.decode(z[:1]), atol=1e-5)
+
+
+def test_cgan_labels_by_index_and_name():
+    model = build_model("cgan", "fashion", ngf=8, ndf=8).eval()
+    a = model.generate(4, seed=0, label=7)
+    b = model.generate(4, seed=0, label="sneaker")
+    assert torch.equal(a, b)
+    with pytest.raises(ValueError, match="Unknown class"):
+        model.generate(1, seed=0, label="dragon")
+    with pytest.raises(ValueError, match="out of range"):
+        model.generate(1, seed=0, label=10)
+    grid = model.every_class(seed=0, per_class=3)
+    assert grid.shape == (30, 1, 28, 28)
+
+
+def test_pix2pix_and_cyclegan_translate_contract():
+    p2p = tiny("pix2pix").eval()
+    y = p2p.translate(torch.rand(3, 1, 100, 70))  # grayscale sketch, odd size
+    assert y.shape == (3, 3, 32, 32) and 0 <= float(y.min()) and float(y.max()) <= 1
+    cyc = tiny("cyclegan").eval()
+    with pytest.raises(ValueError, match="direction"):
+        cyc.translate(torch.rand(1, 3, 32, 32), direction="cat2dog")
+    z, rec = cyc.cycle(torch.rand(1, 3, 32, 32), "horse2zebra")
+    assert z.shape == rec.shape == (1, 3, 32, 32)
+
+
+def test_data_shapes_and_ranges():
+    mn = load_dataset("mnist")
+    assert mn.tensors["x"].dtype == torch.uint8 and mn.tensors["x"].shape == (60000, 1, 28, 28)
+    b = next(BatchStream(mn, 8, seed=0))
+    assert b["x"].shape == (8, 1, 28, 28) and 0 <= float(b["x"].min()) and float(b["x"].max()) <= 1
+    e2s = load_dataset("edges2shoes", image_size=32)
+    assert e2s.tensors["a"].shape[1:] == (3, 32, 32) and len(e2s) == 900  # 10 % held out
+    assert len(load_dataset("edges2shoes", "val", image_size=32)) == 100
+    t = synthetic_batch("toy1010", 1000)["x"]
+    assert t.shape == (1000, 4) and float((t - torch.tensor([1., 0, 1, 0])).abs().max()) <= 0.2
+    r = synthetic_batch("ring", 1000)["x"]
+    assert torch.allclose(r.norm(dim=1), torch.full((1000,), 2.0), atol=0.1)
+
+
+def test_missing_data_offline_names_folder_and_files(tmp_path, monkeypatch):
+    from genapp import data
+
+    monkeypatch.setenv("GENAPP_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    data._CACHE.clear()
+    with pytest.raises(data.DataMissingError, match="mnist.npz") as err:
+        data.load_dataset("mnist")
+    assert str(tmp_path.resolve()) in str(err.value)
+    with pytest.raises(data.DataMissingError, match="edges2shoes/train"):
+        data.load_dataset("edges2shoes", image_size=32)
+    with pytest.raises(ValueError, match="Unknown dataset"):
+        data.load_dataset("cifar")
+
+
+def _cfg(**kw):
+    return TrainConfig(**{"steps": 6, "batch_size": 4, "sample_every": 3, "checkpoint_every": 3,
+                          "log_every": 1, "device": "cpu", **kw})
+
+
+def test_trainer_writes_run_folder_and_resumes_step_count(tmp_path):
+    model = tiny("dcgan")
+    events = []
+    end = train(model, _cfg(), tmp_path, on_event=events.append)
+    assert end["status"] == "finished" and end["step"] == 6
+    for name in ("model.safetensors", "training_state.safetensors", "training_state.json", "metrics.jsonl"):
+        assert (tmp_path / name).exists(), name
+    assert sorted(p.name for p in (tmp_path / "samples").iterdir()) == \
+        ["step_0000000.png", "step_0000003.png", "step_0000006.png"]
+    assert len(ckpt.read_jsonl(tmp_path / "metrics.jsonl")) == 6
+    assert {e["type"] for e in events} >= {"step", "sample", "checkpoint", "end"}
+
+    resumed = tiny("dcgan")
+    start = ckpt.load_checkpoint(tmp_path, resumed)
+    assert start == 6
+    # the optimizer state came back too (Adam's moments are not zero)
+    assert any(s for s in resumed.optimizers["generator"].state.values())
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), resumed.state_dict().values()))
+    end = train(resumed, _cfg(steps=9), tmp_path, start_step=start)
+    assert end["status"] == "finished" and end["step"] == 9
+    assert ckpt.read_jsonl(tmp_path / "metrics.jsonl")[-1]["step"] == 9
+
+
+def test_trainer_stops_within_one_step_and_checkpoints(tmp_path):
+    model = tiny("gan")
+    steps = []
+
+    def on_event(e):
+        if e["type"] == "step":
+            steps.append(e["step"])
+    end = train(model, _cfg(steps=1000), tmp_path, on_event=on_event, should_stop=lambda: len(steps) >= 4)
+    assert end["status"] == "stopped" and end["step"] == 4 and steps[-1] == 4
+    assert json.loads((tmp_path / "training_state.json").read_text())["step"] == 4
+
+
+
+
+def test_nan_loss_fails_run_without_overwriting_last_good_checkpoint(tmp_path):
+    model = tiny("dcgan")
+    calls = {"n": 0}
+    real_step = model.train_step
+
+    def step(batch):
+        calls["n"] += 1
+        out = real_step(batch)
+        if calls["n"] >= 5:
+            out["loss_g"] = float("nan")
+        return out
+    model.train_step = step
+    end = train(model, _cfg(steps=20), tmp_path)
+    assert end["status"] == "failed" and "diverged" in end["reason"] and "loss_g" in end["reason"]
+    assert json.loads((tmp_path / "training_state.json").read_text())["step"] == 3
+    genapp.load(str(tmp_path))  # the last good checkpoint still loads
+
+
+def test_registry_failed_run_leaves_others_serving(tmp_path, monkeypatch):
+    from genapp.runs import RegistryBusy, RunRegistry
+
+    reg = RunRegistry(tmp_path, max_concurrent=1, max_queue=1)
+    bad = reg.start("toy1010", steps=50, batch_size=4, device="cpu")
+
+    def boom(batch):
+        raise RuntimeError("the GPU caught fire")
+    bad.model.train_step = boom
+    good = reg.start("ring", steps=30, batch_size=16, device="cpu", overrides={"hidden": 8})
+    assert good.status == "queued"  # one at a time: it waits behind the first
+    with pytest.raises(RegistryBusy):
+        reg.start("ring", steps=5, batch_size=4, device="cpu")
+    bad.thread.join(30)
+    good.thread.join(60)
+    assert bad.status == "failed" and "the GPU caught fire" in bad.reason
+    assert good.status == "finished" and good.step == 30
+    snap = good.snapshot()
+    assert snap["status"] == "finished" and snap["losses"] and "modes" in snap["metrics"]
+    json.dumps(snap)
+    # a new registry (a restarted app) lists both from disk
+    again = {r.id: r.status for r in RunRegistry(tmp_path).list()}
+    assert again == {bad.id: "failed", good.id: "finished"}
+
+
+def test_registry_stop_and_resume(tmp_path):
+    from genapp.runs import RunRegistry
+
+    reg = RunRegistry(tmp_path)
+    run = reg.start("dcgan", "mnist", steps=10_000, batch_size=4, device="cpu", checkpoint_every=10_000,
+                    overrides={"ngf": 8, "ndf": 8})
+    while run.step < 3 and run.thread.is_alive():
+        run.thread.join(0.05)
+    reg.stop(run.id, timeout=30)
+    assert run.status == "stopped" and 3 <= run.step < 10_000
+    stopped_at = run.step
+    again = reg.resume(run.id, steps=stopped_at + 5, device="cpu")
+    again.thread.join(60)
+    assert again.status == "finished" and again.step == stopped_at + 5
+    with pytest.raises(ValueError, match="Invalid name"):
+        reg.resume("../../etc")
+    with pytest.raises(KeyError):
+        reg.get("nope")
+
+
+def test_cli_end_to_end(tmp_path):
+    from train.__main__ import main
+
+    out = tmp_path / "run"
+    assert main(["dcgan", "--dataset", "mnist", "--steps", "8", "--batch-size", "4", "--set", "ngf=8",
+                 "--set", "ndf=8", "--out", str(out), "--sample-every", "4", "--device", "cpu"]) == 0
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["family"] == "dcgan" and cfg["ngf"] == 8 and cfg["train"]["steps"] == 8
+    assert "python -m train dcgan" in cfg["train"]["command"]
+    assert (out / "model.safetensors").exists() and len(list((out / "samples").glob("*.png"))) == 3
+    assert json.loads((out / "status.json").read_text())["status"] == "finished"
+    # resume continues the step count
+    assert main(["dcgan", "--resume", str(out), "--steps", "12", "--device", "cpu"]) == 0
+    assert ckpt.read_jsonl(out / "metrics.jsonl")[-1]["step"] == 12
+    x = genapp.load(str(out)).generate(2, seed=0)
+    assert x.shape == (2, 1, 28, 28)
+
+
+def test_cli_help_lists_families_and_datasets(capsys):
+    from train.__main__ import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    for name in list(FAMILIES) + ["mnist", "fashion", "toy1010", "ring", "edges2shoes", "horse2zebra"]:
+        assert name in text
+
+
+def test_cli_rejects_bad_settings(tmp_path):
+    from train.__main__ import main
+
+    with pytest.raises(SystemExit, match="at least 1"):
+        main(["dcgan", "--steps", "0", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit, match="trains on"):
+        main(["pix2pix", "--dataset", "mnist", "--out", str(tmp_path)])
+
+
+def test_load_refuses_pickle_only_folder(tmp_path):
+    (tmp_path / "config.json").write_text(json.dumps({"family": "dcgan", "dataset": "mnist"}))
+    (tmp_path / "pytorch_model.bin").write_bytes(b"not even a pickle")
+    with pytest.raises(ValueError, match="never load"):
+        genapp.load(str(tmp_path))
+    (tmp_path / "config.json").write_text(json.dumps({"family": "stylegan9"}))
+    (tmp_path / "model.safetensors").write_bytes(b"")
+    with pytest.raises(ValueError, match="unknown family"):
+        genapp.load(str(tmp_path))
+
+
+def test_load_missing_pretrained_names_the_training_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("GENAPP_PRETRAINED_DIR", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="python -m train dcgan --dataset fashion"):
+        genapp.load("fashion-dcgan")
