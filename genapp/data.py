@@ -92,6 +92,74 @@ def load_npz(name: str, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
         return z[f"x_{key}"], z[f"y_{key}"]
 
 
+# ---------------------------------------------------------------- image-pair archives
+# The published archives of the pix2pix / CycleGAN authors (override with an environment variable,
+# e.g. to point at a mirror). edges2shoes is large (about 2 GB); only its train split is kept.
+ARCHIVES = {
+    "edges2shoes": ("GENAPP_EDGES2SHOES_URL", "https://efrosgans.eecs.berkeley.edu/pix2pix/datasets/edges2shoes.tar.gz",
+                    ("edges2shoes/train/",)),
+    "horse2zebra": ("GENAPP_HORSE2ZEBRA_URL", "https://efrosgans.eecs.berkeley.edu/cyclegan/datasets/horse2zebra.zip",
+                    ("horse2zebra/trainA/", "horse2zebra/trainB/")),
+}
+
+
+def _download_archive(name: str) -> None:
+    """Stream the archive to a temp file, then extract only the train images into data_dir()."""
+    import shutil
+    import tarfile
+    import tempfile
+    import urllib.request
+    import zipfile
+
+    env, default, keep = ARCHIVES[name]
+    url = os.environ.get(env, default)
+    root = data_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root) as tmp:
+        archive = Path(tmp) / "archive"
+        with urllib.request.urlopen(url, timeout=60) as resp, open(archive, "wb") as f:
+            shutil.copyfileobj(resp, f, length=1 << 20)
+        out = Path(tmp) / "out"
+
+        def wanted(member: str) -> bool:
+            member = member.replace("\\", "/")
+            return member.lower().endswith(".jpg") and any(member.startswith(k) for k in keep) \
+                and ".." not in member and not member.startswith("/")
+        if zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as z:
+                for m in z.namelist():
+                    if wanted(m):
+                        z.extract(m, out)
+        else:
+            with tarfile.open(archive) as t:
+                members = [m for m in t.getmembers() if m.isfile() and wanted(m.name)]
+                t.extractall(out, members=members, filter="data")
+        src = out / name
+        if not src.exists():
+            raise DataMissingError(f"The archive at {url} does not hold {name}/ train images.")
+        dest = root / name
+        for sub in src.iterdir():  # move in place folder by folder (trainA, trainB or train)
+            target = dest / sub.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                shutil.move(str(sub), str(target))
+
+
+def _ensure_archive(name: str, ready, expected: str) -> None:
+    if ready():
+        return
+    if _offline():
+        raise _missing(name, expected)
+    try:
+        _download_archive(name)
+    except DataMissingError:
+        raise
+    except Exception as exc:  # no network, mirror down, bad archive
+        raise _missing(name, expected) from exc
+    if not ready():
+        raise _missing(name, expected)
+
+
 # ---------------------------------------------------------------- image folders
 def _decode_folder(files: list[Path], size: int, split_ab: bool) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     from PIL import Image
@@ -142,9 +210,9 @@ def _split_files(files: list[Path], split: str) -> list[Path]:
 
 def load_edges2shoes(size: int, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     folder = data_dir() / "edges2shoes" / "train"
-    files = list(folder.glob("*_AB.jpg")) if folder.exists() else []
-    if not files:
-        raise _missing("edges2shoes", "edges2shoes/train/*_AB.jpg (512x256, edges left, photo right)")
+    expected = "edges2shoes/train/*_AB.jpg (512x256, edges left, photo right)"
+    _ensure_archive("edges2shoes", lambda: folder.exists() and any(folder.glob("*_AB.jpg")), expected)
+    files = list(folder.glob("*_AB.jpg"))
     files = _split_files(files, split)
     return _cached(f"edges2shoes-{split}-{size}-{len(files)}",
                    lambda: _decode_folder(files, size, split_ab=True))
@@ -152,10 +220,9 @@ def load_edges2shoes(size: int, split: str = "train") -> tuple[np.ndarray, np.nd
 
 def load_horse2zebra(size: int, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     root = data_dir() / "horse2zebra"
-    fa = list((root / "trainA").glob("*.jpg")) if (root / "trainA").exists() else []
-    fb = list((root / "trainB").glob("*.jpg")) if (root / "trainB").exists() else []
-    if not fa or not fb:
-        raise _missing("horse2zebra", "horse2zebra/trainA/*.jpg and horse2zebra/trainB/*.jpg")
+    _ensure_archive("horse2zebra", lambda: any((root / "trainA").glob("*.jpg")) and any((root / "trainB").glob("*.jpg")),
+                    "horse2zebra/trainA/*.jpg and horse2zebra/trainB/*.jpg")
+    fa, fb = list((root / "trainA").glob("*.jpg")), list((root / "trainB").glob("*.jpg"))
     fa, fb = _split_files(fa, split), _split_files(fb, split)
     return _cached(f"horse2zebra-{split}-{size}-{len(fa)}-{len(fb)}",
                    lambda: (_decode_folder(fa, size, False), _decode_folder(fb, size, False)))
