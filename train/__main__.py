@@ -73,6 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, val in (("--steps", args.steps), ("--batch-size", args.batch_size)):
         if val is not None and val < 1:
             raise SystemExit(f"{name} must be at least 1.")
+    if args.push_to_hub:  # a missing token or a bad repo id should stop us before training, not after
+        from genapp.hub import HubError, check_repo_id, resolve_token
+        try:
+            check_repo_id(args.push_to_hub)
+            resolve_token(os.environ.get("HF_TOKEN"))
+        except HubError as exc:
+            raise SystemExit(f"error: {exc}")
     start_step = 0
     try:
         if args.resume:
@@ -126,12 +133,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {end['reason']}", file=sys.stderr)
         return 1
     if args.push_to_hub and end["status"] == "finished":
-        from genapp.hub import HubError, push_folder
+        from genapp.hub import HubError, push
         try:
-            print("pushed:", push_folder(folder, args.push_to_hub, token=os.environ.get("HF_TOKEN")))
+            url = push(folder, args.push_to_hub, token=os.environ.get("HF_TOKEN"),
+                       progress=lambda fraction, message: print(f"hub: {message}"))
         except HubError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        print("pushed:", url)
+    elif args.push_to_hub:
+        print(f"not pushed to {args.push_to_hub}: the run {end['status']} before its last step "
+              f"(push it later with genapp.hub.push)")
     return 0
 
 
