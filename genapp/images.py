@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import io
 import math
+import os
+import warnings
+from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
 # ---------------------------------------------------------------- grids and conversions
 
@@ -117,3 +120,144 @@ def render_bars(values: list[float], target: list[float], size: tuple[int, int] 
         d.text((x0 + 4, base + 4), f"{v:.2f}", fill=(0, 0, 0))
     d.line((0, base, w, base), fill=(0, 0, 0))
     return from_pil(img, 3)[0]
+
+
+# ---------------------------------------------------------------- input validation for uploads
+MAX_PIXELS = int(os.environ.get("GENAPP_MAX_PIXELS", 25_000_000))       # 5000 x 5000
+MAX_BYTES = int(os.environ.get("GENAPP_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+MIN_SIDE = 8           # below this there is nothing to translate
+UPSCALE_BELOW = 64     # smaller images are upscaled (with a note) before use
+
+
+class ImageInputError(ValueError):
+    """An upload the app cannot use; the message says what to do instead."""
+
+
+def _to_8bit(img: Image.Image) -> Image.Image:
+    """16-bit, 32-bit integer and float images -> 8-bit, scaled by their actual range."""
+    arr = np.asarray(img, dtype=np.float64)
+    if not np.isfinite(arr).all():
+        raise ImageInputError("The image holds invalid values (NaN or infinity); save it again as PNG or JPEG.")
+    if img.mode == "F" and arr.size and arr.min() >= 0.0 and arr.max() <= 1.0:
+        arr = arr * 255.0               # float images in [0, 1]
+    elif img.mode.startswith("I;16") or (arr.size and arr.max() > 255):
+        hi = 65535.0 if arr.max() <= 65535 else float(arr.max())
+        arr = arr / hi * 255.0
+    return Image.fromarray(np.clip(arr, 0, 255).round().astype(np.uint8), "L")
+
+
+def normalize_mode(img: Image.Image) -> Image.Image:
+    """Any PIL mode -> RGB; transparency is composited over white (a drawing's empty page)."""
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        img = _to_8bit(img)
+    if img.mode == "P":
+        img = img.convert("RGBA")
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = img.convert("RGBA")
+        bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(bg, rgba).convert("RGB")
+    if img.mode == "1":
+        img = img.convert("L")
+    return img.convert("RGB")
+
+
+def _from_array(arr: np.ndarray) -> Image.Image:
+    arr = np.asarray(arr)
+    if arr.ndim == 3 and arr.shape[-1] == 1:
+        arr = arr[..., 0]
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[-1] not in (3, 4)):
+        raise ImageInputError(f"An image array must be H x W, H x W x 3 or H x W x 4, not {arr.shape}.")
+    if arr.dtype == bool:
+        arr = arr.astype(np.uint8) * 255
+    if arr.dtype != np.uint8:
+        a = arr.astype(np.float64)
+        if not np.isfinite(a).all():
+            raise ImageInputError("The image holds invalid values (NaN or infinity).")
+        if a.size and a.max() <= 1.0 and a.min() >= 0.0:
+            a = a * 255.0
+        elif a.size and a.max() > 255:
+            a = a / a.max() * 255.0
+        arr = np.clip(a, 0, 255).round().astype(np.uint8)
+    return Image.fromarray(arr)
+
+
+def _check_size(w: int, h: int) -> None:
+    if w * h > MAX_PIXELS:
+        raise ImageInputError(f"The image is {w}x{h} pixels, over the limit of {MAX_PIXELS / 1e6:.0f} megapixels; "
+                              f"resize it (e.g. to 1024 px on the long side) and try again.")
+    if min(w, h) < MIN_SIDE:
+        raise ImageInputError(f"The image is only {w}x{h} pixels; use one at least {UPSCALE_BELOW} px on each side.")
+
+
+def _extract_path(source) -> object:
+    """Gradio hands over paths, dicts ({"path": ...} or an ImageEditor value) or arrays."""
+    if isinstance(source, dict):
+        for key in ("composite", "path", "background", "image", "url"):
+            if source.get(key) is not None:
+                return _extract_path(source[key])
+        raise ImageInputError("No image was given.")
+    return source
+
+
+def load_image(source, notes: list[str] | None = None) -> Image.Image:
+    """Validate and open an upload -> an RGB PIL image, with EXIF orientation applied.
+
+    Accepts a path, bytes, a PIL image, a numpy array or a Gradio value. Raises
+    :class:`ImageInputError` with an actionable message for: no image, files over the byte limit,
+    images over the pixel budget (decompression bombs included: the header is checked before any
+    pixel is decoded), truncated or corrupt files, non-images, NaN arrays and images too small
+    to use. Animated images use their first frame; small images are upscaled; both add a note.
+    """
+    notes = notes if notes is not None else []
+    source = _extract_path(source)
+    if source is None:
+        raise ImageInputError("No image was given; upload a picture first.")
+    if isinstance(source, np.ndarray):
+        img = _from_array(source)
+    elif isinstance(source, Image.Image):
+        img = source
+    else:
+        if isinstance(source, (bytes, bytearray)):
+            if len(source) > MAX_BYTES:
+                raise ImageInputError(f"The file is {len(source) / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit.")
+            fp = io.BytesIO(source)
+        else:
+            path = Path(str(source))
+            if not path.is_file():
+                raise ImageInputError("The uploaded file could not be found; upload it again.")
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise ImageInputError(f"The file is {size / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit.")
+            if size == 0:
+                raise ImageInputError("The file is empty; upload a PNG or JPEG picture.")
+            fp = io.BytesIO(path.read_bytes())
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                img = Image.open(fp)
+                _check_size(*img.size)  # from the header, before decoding a single pixel
+                if getattr(img, "is_animated", False):
+                    img.seek(0)
+                    notes.append("The image is animated; its first frame was used.")
+                img.load()
+        except ImageInputError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageInputError(f"The image declares more than {MAX_PIXELS / 1e6:.0f} megapixels "
+                                  f"(a decompression bomb?); it was not opened.") from None
+        except UnidentifiedImageError:
+            raise ImageInputError("This file is not an image we can read; upload a PNG, JPEG, WebP, GIF or BMP picture.") from None
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise ImageInputError(f"The image file is truncated or corrupt ({type(exc).__name__}); "
+                                  f"save it again and re-upload.") from None
+        try:
+            img = ImageOps.exif_transpose(img) or img
+        except Exception:  # a broken EXIF block should not cost the picture
+            notes.append("The EXIF orientation could not be read; the image is used as stored.")
+    _check_size(*img.size)
+    img = normalize_mode(img)
+    if min(img.size) < UPSCALE_BELOW:
+        k = UPSCALE_BELOW / min(img.size)
+        img = img.resize((max(1, round(img.width * k)), max(1, round(img.height * k))), Image.BICUBIC)
+        notes.append(f"The image was small; it was upscaled to {img.width}x{img.height}.")
+    return img

@@ -1,0 +1,64 @@
+"""Upload validation: every hostile input gives an image or a clear message, never a crash."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from genapp.images import ImageInputError, load_image
+
+from .hostile import corpus
+
+CORPUS = corpus()
+
+
+def test_corpus_is_large_enough():
+    assert len(CORPUS) >= 20
+
+
+@pytest.mark.parametrize("name,blob,expect", CORPUS, ids=[c[0] for c in CORPUS])
+def test_hostile_input_gives_image_or_clear_message(name, blob, expect, tmp_path):
+    path = tmp_path / f"upload_{name}"
+    path.write_bytes(blob)
+    if expect == "ok":
+        notes: list[str] = []
+        img = load_image(str(path), notes)
+        assert img.mode == "RGB" and min(img.size) >= 64
+    else:
+        with pytest.raises(ImageInputError) as err:
+            load_image(str(path))
+        msg = str(err.value)
+        assert len(msg) > 20 and "Traceback" not in msg
+
+
+def test_exif_orientation_is_applied(tmp_path):
+    blob = dict((n, b) for n, b, _ in CORPUS)["exif_rotated_jpeg"]
+    img = load_image(blob)
+    assert img.size == (80, 160)  # stored 160 x 80, displayed rotated
+
+
+def test_animated_and_small_images_say_what_happened():
+    by = {n: b for n, b, _ in CORPUS}
+    notes: list[str] = []
+    load_image(by["animated_gif"], notes)
+    assert any("first frame" in n for n in notes)
+    notes = []
+    assert min(load_image(by["tiny_16px"], notes).size) == 64
+    assert any("upscaled" in n for n in notes)
+
+
+def test_bomb_is_refused_before_decoding():
+    by = {n: b for n, b, _ in CORPUS}
+    with pytest.raises(ImageInputError, match="megapixels"):
+        load_image(by["png_bomb_header"])
+
+
+def test_transparent_drawing_lands_on_white_and_arrays_are_accepted():
+    rgba = Image.new("RGBA", (80, 80), (0, 0, 0, 0))
+    assert load_image(rgba).getpixel((5, 5)) == (255, 255, 255)
+    assert load_image(np.zeros((80, 80), dtype=np.float32)).getpixel((0, 0)) == (0, 0, 0)
+    with pytest.raises(ImageInputError, match="NaN"):
+        load_image(np.full((80, 80), np.nan))
+    with pytest.raises(ImageInputError, match="No image"):
+        load_image(None)
+    assert load_image({"background": None, "layers": [], "composite": rgba}).size == (80, 80)
