@@ -27,6 +27,20 @@ from .models import GenerativeModel
 Event = dict[str, Any]
 
 
+def live_metrics(model: GenerativeModel) -> dict[str, float]:
+    """The model's own cheap numbers plus the judge's (judge-FID on 1k samples, cGAN accuracy).
+
+    A metric that cannot be computed (no judge shipped, say) is left out; it never fails a run.
+    """
+    out = dict(model.evaluate())
+    try:
+        from .metrics import live_metrics as judged
+        out.update(judged(model))
+    except Exception:  # noqa: BLE001 - metrics are a view on training, not part of it
+        pass
+    return out
+
+
 class TrainingDiverged(FloatingPointError):
     """A loss became NaN or infinite."""
 
@@ -115,7 +129,7 @@ def train(
                 ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(),
                                                             "images_per_s": round(ips, 1), **losses})
             if step % cfg.sample_every == 0 or step == cfg.steps:
-                metrics = model.evaluate()
+                metrics = live_metrics(model)
                 path = save_sample(model, fixed, out, step)
                 if metrics:
                     ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(), **metrics})
