@@ -39,9 +39,8 @@ class CGAN(AdversarialModel):
         self.discriminator = DCGANDiscriminator(c.channels + 1, c.image_size, c.ndf)
         init_dcgan_weights(self.generator)
         init_dcgan_weights(self.discriminator)
-        # Embeddings around 1 so that z * e(y) starts close to z (an N(0, 0.02) init would
-        # multiply z almost to zero and G would begin blind to the noise).
-        nn.init.normal_(self.label_to_z.weight, 1.0, 0.1)
+        # The embeddings keep PyTorch's N(0, 1) init (not the DCGAN N(0, 0.02) one): z * e(y)
+        # must differ strongly between classes from the first step, or G learns to ignore y.
 
     @property
     def class_names(self) -> list[str]:
