@@ -32,6 +32,47 @@ class RegistryBusy(RuntimeError):
     """Too many runs are waiting; try again later."""
 
 
+# Limits for public deployments (a Space); generous defaults for a lecturer's laptop.
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def limits() -> dict[str, int]:
+    return {"max_steps": _env_int("GENAPP_MAX_STEPS", 100_000), "max_batch": _env_int("GENAPP_MAX_BATCH", 512)}
+
+
+def check_settings(steps, batch_size, lr, seed) -> tuple[int, int, float | None, int]:
+    """Validate the numbers a visitor typed, with messages that say the allowed range."""
+    lim = limits()
+
+    def as_int(v, name, lo, hi):
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be a whole number, not {v!r}.") from None
+        if not f.is_integer():
+            raise ValueError(f"{name} must be a whole number, not {v!r}.")
+        if not lo <= f <= hi:
+            raise ValueError(f"{name} must be between {lo} and {hi:,}, not {int(f):,}.")
+        return int(f)
+    steps = as_int(steps, "Steps", 1, lim["max_steps"])
+    batch_size = as_int(batch_size, "Batch size", 1, lim["max_batch"])
+    seed = as_int(seed, "Seed", 0, 2**31 - 1)
+    if lr is not None and lr != "":
+        try:
+            lr = float(lr)
+        except (TypeError, ValueError):
+            raise ValueError(f"The learning rate must be a number like 0.0002, not {lr!r}.") from None
+        if not (lr > 0 and lr <= 1.0) or lr != lr:
+            raise ValueError(f"The learning rate must be above 0 and at most 1 (e.g. 0.0002), not {lr}.")
+    else:
+        lr = None
+    return steps, batch_size, lr, seed
+
+
 def runs_root() -> Path:
     return Path(os.environ.get("GENAPP_RUNS_DIR", "runs")).expanduser()
 
@@ -120,6 +161,7 @@ class RunRegistry:
               checkpoint_every: int | None = None, log_every: int = 10, command: str = "",
               overrides: dict[str, Any] | None = None) -> Run:
         """Build the model now (so bad settings fail here, with a message) and queue its thread."""
+        steps, batch_size, lr, seed = check_settings(steps, batch_size, lr, seed)
         with self._lock:
             waiting = sum(1 for r in self._runs.values() if r.status == "queued")
             if waiting >= self.max_queue:

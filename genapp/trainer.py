@@ -45,6 +45,18 @@ class TrainingDiverged(FloatingPointError):
     """A loss became NaN or infinite."""
 
 
+class CheckpointFailed(OSError):
+    """Writing a checkpoint failed (disk full, folder removed, ...)."""
+
+
+def _checkpoint(out: Path, model: GenerativeModel, step: int, last_good: int) -> None:
+    try:
+        ckpt.save_checkpoint(out, model, step)
+    except OSError as exc:
+        raise CheckpointFailed(f"Saving the checkpoint at step {step} failed ({exc.strerror or exc}); "
+                               f"the previous checkpoint (step {last_good}) is kept") from exc
+
+
 def resolve_device(name: str = "auto") -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -108,7 +120,7 @@ def train(
             emit({"type": "sample", "step": 0, "path": str(save_sample(model, fixed, out, 0)), "metrics": {}})
         while step < cfg.steps:
             if stop():
-                ckpt.save_checkpoint(out, model, step)
+                _checkpoint(out, model, step, last_good_step)
                 end = {"type": "end", "status": "stopped", "step": step, "reason": "stopped on request"}
                 emit(end)
                 return end
@@ -135,12 +147,17 @@ def train(
                     ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(), **metrics})
                 emit({"type": "sample", "step": step, "path": str(path), "metrics": metrics})
             if step % cfg.checkpoint_every == 0 or step == cfg.steps:
-                ckpt.save_checkpoint(out, model, step)
+                _checkpoint(out, model, step, last_good_step)
                 last_good_step = step
                 emit({"type": "checkpoint", "step": step, "path": str(out)})
         end = {"type": "end", "status": "finished", "step": step, "reason": ""}
     except Exception as exc:  # a failed run must not take the process (or other runs) down
-        reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, TrainingDiverged) else f"Training diverged: {exc}"
+        if isinstance(exc, TrainingDiverged):
+            reason = f"Training diverged: {exc}"
+        elif isinstance(exc, CheckpointFailed):
+            reason = str(exc)
+        else:
+            reason = f"{type(exc).__name__}: {exc}"
         end = {"type": "end", "status": "failed", "step": step, "reason": reason,
                "last_checkpoint_step": last_good_step}
     emit(end)

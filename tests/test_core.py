@@ -310,3 +310,37 @@ def test_load_missing_pretrained_names_the_training_command(tmp_path, monkeypatc
     monkeypatch.setenv("GENAPP_PRETRAINED_DIR", str(tmp_path))
     with pytest.raises(FileNotFoundError, match="python -m train dcgan --dataset fashion"):
         genapp.load("fashion-dcgan")
+
+
+@pytest.mark.parametrize("kw,msg", [
+    ({"steps": 0}, "Steps must be between 1"),
+    ({"steps": 10**9}, "Steps must be between 1"),
+    ({"steps": "ten"}, "whole number"),
+    ({"batch_size": 2.5}, "whole number"),
+    ({"batch_size": 100_000}, "Batch size must be between"),
+    ({"lr": -1}, "learning rate"),
+    ({"lr": "fast"}, "learning rate"),
+    ({"lr": float("nan")}, "learning rate"),
+    ({"seed": -3}, "Seed must be between"),
+])
+def test_registry_rejects_bad_numbers_with_the_range(tmp_path, kw, msg):
+    from genapp.runs import RunRegistry
+
+    reg = RunRegistry(tmp_path)
+    with pytest.raises(ValueError, match=msg):
+        reg.start("toy1010", device="cpu", **{"steps": 5, "batch_size": 4, **kw})
+    with pytest.raises(ValueError, match="Unknown family"):
+        reg.start("stylegan", steps=5)
+    assert reg.list() == []  # nothing half-created
+
+
+def test_public_limits_come_from_the_environment(tmp_path, monkeypatch):
+    from genapp.runs import RunRegistry
+
+    monkeypatch.setenv("GENAPP_MAX_STEPS", "50")
+    monkeypatch.setenv("GENAPP_MAX_BATCH", "16")
+    reg = RunRegistry(tmp_path)
+    with pytest.raises(ValueError, match="between 1 and 50"):
+        reg.start("toy1010", steps=51, batch_size=4, device="cpu")
+    with pytest.raises(ValueError, match="between 1 and 16"):
+        reg.start("toy1010", steps=5, batch_size=32, device="cpu")
