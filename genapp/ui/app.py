@@ -14,6 +14,7 @@ from .i18n import I18N, t
 
 CSS = """
 .pixelated img { image-rendering: pixelated; }
+.fill img { width: 100%; height: 100%; object-fit: contain; }
 .notice { color: var(--body-text-color-subdued); }
 """
 
@@ -24,7 +25,7 @@ class StudioBlocks(gr.Blocks):
     def launch(self, *args, **kwargs):
         kwargs.setdefault("i18n", I18N)
         kwargs.setdefault("css", CSS)
-        kwargs.setdefault("theme", gr.themes.Soft())
+        kwargs.setdefault("theme", gr.themes.Soft())  # its fonts ship with Gradio: fine offline
         # Gradio can keep a per-browser history of calls; it would keep Hub tokens typed in the
         # Train tab on a shared lecture-room laptop. Off unless asked for.
         kwargs.setdefault("run_history", False)
@@ -38,16 +39,20 @@ def build_app() -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab(t("tab_train"), id="train", elem_id="tab-train"):
                 train = train_tab.build()
-            with gr.Tab(t("tab_latent"), id="latent", elem_id="tab-latent"):
+            with gr.Tab(t("tab_latent"), id="latent", elem_id="tab-latent") as latent_page:
                 latent = latent_tab.build()
-            with gr.Tab(t("tab_conditional"), id="conditional", elem_id="tab-conditional"):
+            with gr.Tab(t("tab_conditional"), id="conditional", elem_id="tab-conditional") as cond_page:
                 cond = conditional_tab.build()
-            with gr.Tab(t("tab_sketch"), id="sketch", elem_id="tab-sketch"):
+            with gr.Tab(t("tab_sketch"), id="sketch", elem_id="tab-sketch") as sketch_page:
                 sketch = sketch_tab.build()
-            with gr.Tab(t("tab_horse"), id="horse", elem_id="tab-horse"):
+            with gr.Tab(t("tab_horse"), id="horse", elem_id="tab-horse") as horse_page:
                 horse = horse_tab.build()
 
         playgrounds = (("latent", latent), ("conditional", cond), ("sketch", sketch), ("horse", horse))
+        # Opening a playground refreshes its model list: a run finished a minute ago shows up.
+        for (name, tab), page in zip(playgrounds, (latent_page, cond_page, sketch_page, horse_page)):
+            page.select(lambda cur, _name=name: (picker_update(_name, cur), notice(_name)), tab["model"],
+                        [tab["model"], tab["notice"]], api_visibility="private", show_progress="hidden")
 
         def on_load(*current):
             """Fresh model lists and notices (pretrained models and finished runs appear while the app runs)."""

@@ -121,6 +121,10 @@ def load_model(name: str, playground: str | None = None):
     name = (name or "").strip()
     if not name:
         raise UserError("Choose a model first.")
+    if name.startswith(("/", "~", ".")) or "\\" in name or ".." in name:
+        # Visitors pick models by name; they do not get to read folders of the server.
+        raise UserError(f"{name!r} is not a model name: give a pretrained name, a run id or a Hub repo id "
+                        f"(owner/name).")
     model = CACHE.get(name)
     if playground is not None and model.family not in PLAYGROUNDS[playground]["families"]:
         fams = ", ".join(PLAYGROUNDS[playground]["families"])
@@ -173,7 +177,7 @@ def notice(playground: str) -> str:
             lines.append(f"- **{name}** is missing. Train it with `{cmd}`")
     if not lines:
         return ""
-    return "⚠️ " + "Some pretrained models are not installed:\n" + "\n".join(lines) + \
+    return "**Some pretrained models are not installed:**\n" + "\n".join(lines) + \
         "\n\nModels you finish in the **Train** tab appear in the model list too."
 
 
@@ -196,7 +200,10 @@ def as_int(value, name: str, lo: int | None = None, hi: int | None = None) -> in
         raise UserError(f"{name} must be a whole number (got {value!r}).")
     v = int(f)
     if lo is not None and v < lo or hi is not None and v > hi:
-        rng = f"between {lo} and {hi}" if lo is not None and hi is not None else (f"at least {lo}" if lo is not None else f"at most {hi}")
+        if lo is not None and hi is not None:
+            rng = f"between {lo} and {hi}"
+        else:
+            rng = f"at least {lo}" if lo is not None else f"at most {hi}"
         raise UserError(f"{name} must be {rng} (got {v}).")
     return v
 

@@ -6,7 +6,7 @@ Endpoints: ``/conditional`` (DESIGN.md) and ``/every_class``.
 from __future__ import annotations
 
 import gradio as gr
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from genapp.data import CLASS_NAMES
 from genapp.images import make_grid, to_pil
@@ -52,17 +52,20 @@ def every_class(model_name: str, seed, styles) -> Image.Image:
     return grid_with_row_labels(images, styles, model.class_names)
 
 
-def grid_with_row_labels(images, nrow: int, labels: list[str], scale: int = 3, pad: int = 2) -> Image.Image:
+def grid_with_row_labels(images, nrow: int, labels: list[str], scale: int = 2, pad: int = 2) -> Image.Image:
+    """The every-class grid with each row's class written on its left."""
     g = to_pil(make_grid(images, nrow, padding=pad), scale)
     h = images.shape[-2]
-    font = _font(14)
-    label_w = 110
+    font = _font(max(12, int(h * scale * 0.32)))
+    label_w = int(h * scale * 3.2)
     out = Image.new("RGB", (g.width + label_w, g.height), (255, 255, 255))
     out.paste(g.convert("RGB"), (label_w, 0))
     d = ImageDraw.Draw(out)
+    centred = isinstance(font, ImageFont.FreeTypeFont)  # the old bitmap font cannot anchor text
     for i, name in enumerate(labels):
-        y = (pad + i * (h + pad)) * scale + (h * scale) // 2 - 8
-        d.text((6, y), f"{i} {name}" if name != str(i) else name, fill=(30, 30, 30), font=font)
+        y = (pad + i * (h + pad)) * scale + (h * scale) // 2
+        d.text((6, y if centred else y - 6), f"{i} {name}" if name != str(i) else name, fill=(30, 30, 30),
+               font=font, **({"anchor": "lm"} if centred else {}))
     return out
 
 
@@ -89,7 +92,7 @@ def build() -> dict:
             styles = gr.Slider(1, 10, value=8, step=1, label=t("styles"))
             every_btn = gr.Button(t("every_class"), elem_id="cond-every")
         out = gr.Image(label=t("samples"), type="pil", format="png", interactive=False, height=460,
-                       elem_id="cond-out", elem_classes=["pixelated"], scale=2)
+                       elem_id="cond-out", elem_classes=["pixelated", "fill"], scale=2)
 
     model.change(model_changed, model, label, api_visibility="private")
     gen_btn.click(conditional, [model, label, seed, count], out, api_name="conditional")

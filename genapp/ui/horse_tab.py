@@ -63,8 +63,11 @@ def cycle_view(image: Image.Image, translated: Image.Image, direction: str, mode
     return (up(before), up(translated.convert("RGB"))), up(recon)
 
 
-def example_files(n_data: int = 2) -> list[list[str]]:
-    """A drawn stand-in horse, plus held-out photos from $GENAPP_DATA_DIR when it has them (read, never copied into the repo)."""
+def example_files(n_data: int = 1) -> list[list[str]]:
+    """A drawn stand-in horse, plus held-out photos from $GENAPP_DATA_DIR when it has them.
+
+    The photos are read where they are at run time, never copied into the repo.
+    """
     folder = Path(tempfile.gettempdir()) / "gan-studio-examples"
     folder.mkdir(parents=True, exist_ok=True)
     drawn = folder / "drawn-horse.png"
@@ -89,15 +92,16 @@ def build() -> dict:
                              height=300, elem_id="horse-photo")
             direction = gr.Radio(list(DIRECTIONS), value="horse2zebra", label=t("direction"), elem_id="horse-direction")
             go = gr.Button(t("translate"), variant="primary", elem_id="horse-go")
-            gr.Examples(example_files(), inputs=[photo, direction], label=t("examples"))
+            examples = gr.Examples(example_files(), inputs=[photo, direction], label=t("examples"), examples_per_page=4)
+            examples.dataset.headers = []  # the headers would show untranslated i18n keys
         with gr.Column(scale=1):
-            slider = gr.ImageSlider(label=t("before_after"), type="pil", height=300, elem_id="horse-slider",
+            slider = gr.ImageSlider(label=t("before_after"), type="pil", max_height=320, elem_id="horse-slider",
                                     interactive=False)
             with gr.Row():
                 translated = gr.Image(label=t("translated"), type="pil", format="png", interactive=False,
-                                      height=160, elem_id="horse-out")
+                                      height=160, elem_id="horse-out", elem_classes=["fill"])
                 recon = gr.Image(label=t("reconstruction"), type="pil", format="png", interactive=False,
-                                 height=160, elem_id="horse-recon")
+                                 height=160, elem_id="horse-recon", elem_classes=["fill"])
             gr.Markdown(t("cycle_note"))
 
     go.click(horse_to_zebra, [photo, direction, model], translated, api_name="horse_to_zebra").success(

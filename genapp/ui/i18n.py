@@ -9,13 +9,14 @@ from __future__ import annotations
 import gradio as gr
 
 EN = {
-    "title": "# 🎨 GAN Studio\nTrain the course's generative models live, then play with them. "
+    "title": "# GAN Studio\nTrain the course's generative models live, then play with them. "
              "Every tab is also an API endpoint (see *Use via API* at the bottom).",
     # tabs
     "tab_train": "Train (live)", "tab_latent": "Latent", "tab_conditional": "Conditional",
     "tab_sketch": "Sketch → shoe", "tab_horse": "Horse ↔ zebra",
     # shared
-    "model": "Model", "model_info": "A pretrained model, a run finished in the Train tab, or a Hub repo id (owner/name)",
+    "model": "Model",
+    "model_info": "A pretrained model, a run finished in the Train tab, or a Hub repo id (owner/name)",
     "seed": "Seed", "count": "How many", "generate": "Generate", "samples": "Samples", "examples": "Examples",
     # train
     "train_intro": "Pick a model family and its data, press **Start**, and watch it learn. "
@@ -63,7 +64,7 @@ EN = {
 }
 
 KO = {
-    "title": "# 🎨 GAN 스튜디오\n강의의 생성 모델을 실시간으로 학습시키고 직접 다뤄 보세요. "
+    "title": "# GAN 스튜디오\n강의의 생성 모델을 실시간으로 학습시키고 직접 다뤄 보세요. "
              "모든 탭은 API 엔드포인트이기도 합니다 (아래 *Use via API* 참고).",
     "tab_train": "학습 (실시간)", "tab_latent": "잠재 공간", "tab_conditional": "조건부 생성",
     "tab_sketch": "스케치 → 신발", "tab_horse": "말 ↔ 얼룩말",

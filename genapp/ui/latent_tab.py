@@ -104,7 +104,7 @@ def build() -> dict:
                 map_size = gr.Slider(3, 30, value=15, step=1, label=t("map_size"))
                 map_btn = gr.Button(t("latent_map"), elem_id="latent-map")
             gen_out = gr.Image(label=t("samples"), type="pil", format="png", interactive=False, height=420,
-                               elem_id="latent-generate-out", elem_classes=["pixelated"], scale=2)
+                               elem_id="latent-generate-out", elem_classes=["pixelated", "fill"], scale=2)
     with gr.Tab(t("interpolation")):
         with gr.Row():
             seed_a = gr.Number(value=1, precision=0, minimum=0, label=t("seed_a"))
@@ -113,7 +113,7 @@ def build() -> dict:
             method = gr.Radio(list(latent.METHODS), value="slerp", label=t("method"))
         interp_btn = gr.Button(t("interpolate"), variant="primary", elem_id="latent-interpolate")
         interp_out = gr.Image(label=t("strip"), type="pil", format="png", interactive=False, height=200,
-                              elem_id="latent-interpolate-out", elem_classes=["pixelated"])
+                              elem_id="latent-interpolate-out", elem_classes=["pixelated", "fill"])
         gr.Markdown(t("interp_note"))
     with gr.Tab(t("arithmetic")):
         gr.Markdown(t("arith_intro"))
@@ -123,7 +123,7 @@ def build() -> dict:
             seeds_c = gr.Textbox(value="7, 8, 9", label=t("seeds_c"), max_lines=1)
         arith_btn = gr.Button(t("compute"), variant="primary", elem_id="latent-arithmetic")
         arith_out = gr.Image(label=t("arith_result"), type="pil", format="png", interactive=False, height=240,
-                             elem_id="latent-arithmetic-out", elem_classes=["pixelated"])
+                             elem_id="latent-arithmetic-out", elem_classes=["pixelated", "fill"])
 
     gen_btn.click(generate, [model, seed, count], gen_out, api_name="generate")
     map_btn.click(latent_map, [model, map_size], gen_out, api_name="latent_map")

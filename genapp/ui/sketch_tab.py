@@ -29,18 +29,18 @@ def _model_input(edges: Image.Image, size: int):
     return from_pil(edges.resize((size, size), Image.BICUBIC), 3)
 
 
-def shoe_from_edges(model_name: str, edges: Image.Image) -> Image.Image:
-    model = load_model(model_name, "sketch")
+def shoe_from_edges(model, edges: Image.Image) -> Image.Image:
     return to_pil(model.translate(_model_input(edges, model.config.image_size)))
 
 
 @user_errors
 def sketch_to_shoe(sketch: Image.Image, model_name: str | None = None) -> Image.Image:
     """A shoe photo generated from a sketch (dark lines on a light background, any size)."""
+    model = load_model(model_name or default_model("sketch"), "sketch")
     if sketch is None:
         raise EmptySketch()
     sketch = check_upload(sketch, "a sketch")
-    return shoe_from_edges(model_name or default_model("sketch"), sketch_to_edges(sketch))
+    return shoe_from_edges(model, sketch_to_edges(sketch))
 
 
 @user_errors
@@ -67,8 +67,9 @@ def drawing_image(editor: dict | None) -> Image.Image | None:
 @user_errors
 def draw_to_shoe(editor: dict | None, model_name: str) -> tuple[Image.Image, Image.Image]:
     """The Sketchpad button: (what the model sees, the shoe)."""
+    model = load_model(model_name, "sketch")
     edges = sketch_to_edges(drawing_image(editor))  # raises EmptySketch with the user's message
-    return edges, shoe_from_edges(model_name, edges)
+    return edges, shoe_from_edges(model, edges)
 
 
 def example_files() -> list[str]:
@@ -98,15 +99,17 @@ def build() -> dict:
                                    label=t("sketchpad"), height=420, elem_id="sketch-pad", layers=False)
                 draw_btn = gr.Button(t("shoe_from_drawing"), variant="primary", elem_id="sketch-draw-go")
             with gr.Tab(t("upload")):
-                upload = gr.Image(type="pil", image_mode="RGB", sources=["upload", "clipboard"], label=t("sketch_upload"),
-                                  height=380, elem_id="sketch-upload")
+                # RGBA: a drawing saved with a transparent background must not turn black.
+                upload = gr.Image(type="pil", image_mode="RGBA", sources=["upload", "clipboard"],
+                                  label=t("sketch_upload"), height=380, elem_id="sketch-upload")
                 upload_btn = gr.Button(t("shoe_from_upload"), variant="primary", elem_id="sketch-upload-go")
-                gr.Examples(example_files(), inputs=upload, label=t("examples"))
+                examples = gr.Examples(example_files(), inputs=upload, label=t("examples"), elem_id="sketch-examples")
+                examples.dataset.headers = []  # the header would show an untranslated i18n key
         with gr.Column(scale=2):
             edges = gr.Image(label=t("model_sees"), type="pil", format="png", interactive=False, height=256,
-                             elem_id="sketch-edges")
+                             elem_id="sketch-edges", elem_classes=["fill"])
             shoe = gr.Image(label=t("shoe"), type="pil", format="png", interactive=False, height=256,
-                            elem_id="sketch-shoe")
+                            elem_id="sketch-shoe", elem_classes=["fill"])
 
     draw_btn.click(draw_to_shoe, [pad, model], [edges, shoe], api_visibility="private")
     upload_btn.click(sketch_to_shoe, [upload, model], shoe, api_name="sketch_to_shoe")

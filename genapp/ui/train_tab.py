@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
+import threading
 from pathlib import Path
 
 import gradio as gr
@@ -23,11 +23,13 @@ from genapp.images import gif_bytes
 from genapp.models import FAMILIES, model_class
 from genapp.runs import ACTIVE, Run, registry
 
-from .common import UserError, as_int, as_seed, user_errors
+from .common import UserError, as_int, user_errors
 from .i18n import t
 
-MAX_STEPS = int(os.environ.get("GENAPP_MAX_STEPS", "200000"))
-MAX_BATCH = 512
+# The same limits (and variables) as the run registry: a public Space can lower them.
+MAX_STEPS = int(os.environ.get("GENAPP_MAX_STEPS", "100000"))
+MAX_BATCH = int(os.environ.get("GENAPP_MAX_BATCH", "512"))
+MAX_SEED = 2**31 - 1
 LOSS_KEYS = ("loss_d", "loss_g", "loss", "recon", "kl", "l1", "cycle", "identity", "gp")
 SCORE_KEYS = ("d_x", "d_g_z")
 PLOT_POINTS = 300         # curves are thinned to about this many points per series
@@ -48,9 +50,7 @@ FAMILY_NOTES = {
 
 # ---------------------------------------------------------------- endpoint functions
 def datasets_for(family: str) -> list[str]:
-    cls = model_class(family)
-    names = list(cls.datasets)
-    return names
+    return list(model_class(family).datasets)
 
 
 def default_lr(family: str, dataset: str | None = None) -> float:
@@ -64,7 +64,7 @@ def train_start(family: str, dataset: str, steps, batch_size, lr, seed) -> str:
         raise UserError(f"Unknown family {family!r}; choose one of: {', '.join(FAMILIES)}.")
     steps = as_int(steps, "steps", 1, MAX_STEPS)
     batch_size = as_int(batch_size, "batch size", 1, MAX_BATCH)
-    seed = as_seed(seed)
+    seed = as_int(seed, "seed", 0, MAX_SEED)
     if lr in (None, ""):
         lr = None
     else:
@@ -108,8 +108,9 @@ def train_stop(run_id: str) -> dict:
     """Ask a run to stop (it saves a checkpoint first); returns its status."""
     run = _run(run_id)
     if run.status in ACTIVE:
-        registry().stop(run.id, timeout=10.0)
-    snap = run.snapshot(n_losses=0)
+        # A running run stops within one step; wait for it. A queued one just never starts.
+        registry().stop(run.id, timeout=10.0 if run.status == "running" else None)
+    snap = run.snapshot(n_losses=1)  # the last losses only (n_losses=0 would mean all of them)
     snap["stop_requested"] = True
     return snap
 
@@ -142,9 +143,7 @@ def fmt_seconds(s: float | None) -> str:
 
 
 def status_markdown(snap: dict) -> str:
-    icon = {"running": "🟢", "queued": "⏳", "finished": "✅", "stopped": "⏹️", "failed": "❌",
-            "interrupted": "⏸️"}.get(snap["status"], "•")
-    parts = [f"{icon} **{snap['status']}** · `{snap['run_id']}`",
+    parts = [f"**{snap['status'].upper()}** · `{snap['run_id']}`",
              f"step **{snap['step']:,} / {snap['total_steps']:,}**",
              f"**{snap['images_per_s']:,.0f}** images/s",
              f"ETA **{fmt_seconds(snap['eta_s'])}**",
@@ -174,8 +173,11 @@ def curves(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
         for k in SCORE_KEYS:
             if k in vals:
                 rows_s.append((step, float(vals[k]), {"d_x": "D(x)", "d_g_z": "D(G(z))"}[k]))
-    cols = ["step", "value", "curve"]
-    return pd.DataFrame(rows_l, columns=cols), pd.DataFrame(rows_s, columns=cols)
+    # Explicit dtypes: an empty frame would otherwise be all-object, and the plot would take the
+    # step axis for categories.
+    types = {"step": "int64", "value": "float64", "curve": "str"}
+    return (pd.DataFrame(rows_l, columns=list(types)).astype(types),
+            pd.DataFrame(rows_s, columns=list(types)).astype(types))
 
 
 def runs_table() -> pd.DataFrame:
@@ -203,14 +205,15 @@ def live_view(run_id: str, seen: dict | None):
     new_steps = (snap["step"], len(run.losses), run_id) != (seen.get("step"), seen.get("n_losses"), seen.get("run"))
     loss_df, score_df = curves(run) if new_steps else (None, None)
     n = snap["samples"]
-    timeline = gr.Slider(maximum=max(n - 1, 1), value=max(n - 1, 0)) if n != seen.get("n_samples") or run_id != seen.get("run") else skip
+    new_samples = n != seen.get("n_samples") or run_id != seen.get("run")
+    timeline = gr.Slider(maximum=max(n - 1, 1), value=max(n - 1, 0)) if new_samples else skip
     status_changed = snap["status"] != seen.get("status") or run_id != seen.get("run")
     active = snap["status"] in ACTIVE
     out = (
         status_markdown(snap),
         _sample_image(sample_path) if new_sample else skip,
-        loss_df if new_steps else skip,
-        score_df if new_steps else skip,
+        loss_df if new_steps and len(loss_df) else skip,
+        score_df if new_steps and len(score_df) else skip,
         snap,
         runs_table() if status_changed or not active else skip,
         timeline,
@@ -257,10 +260,13 @@ def training_gif(run_id: str) -> str:
         picked.append(samples[-1])
     frames = [_captioned(_sample_image(p), f"step {s:,}") for s, p in picked if Path(p).exists()]
     data = gif_bytes(frames, duration_ms=250)
+    # One file per run in the temp folder (Gradio serves files from there), replaced atomically.
     folder = Path(tempfile.gettempdir()) / "gan-studio-gifs"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{run.id}-{int(time.time())}.gif"
-    path.write_bytes(data)
+    path = folder / f"{run.id}.gif"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
     return str(path)
 
 
@@ -296,8 +302,8 @@ def build() -> dict:
                 steps = gr.Number(value=1000, precision=0, minimum=1, maximum=MAX_STEPS, label=t("steps"))
                 batch_size = gr.Number(value=64, precision=0, minimum=1, maximum=MAX_BATCH, label=t("batch_size"))
             with gr.Row():
-                lr = gr.Number(value=default_lr("dcgan", "mnist"), label=t("lr"), step=0.0001)
-                seed = gr.Number(value=0, precision=0, minimum=0, label=t("seed"))
+                lr = gr.Number(value=default_lr("dcgan", "mnist"), label=t("lr"), step=0.0001, elem_id="train-lr")
+                seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label=t("seed"))
             with gr.Row():
                 start = gr.Button(t("start"), variant="primary", elem_id="train-start")
                 stop = gr.Button(t("stop"), variant="stop", elem_id="train-stop")
@@ -306,21 +312,22 @@ def build() -> dict:
         with gr.Column(scale=2):
             status = gr.Markdown(t("no_run"), elem_id="train-status")
             sample = gr.Image(label=t("live_samples"), type="pil", format="png", interactive=False,
-                              height=380, elem_id="train-sample", elem_classes=["pixelated"])
+                              height=380, elem_id="train-sample", elem_classes=["pixelated", "fill"])
             with gr.Row():
+                # No fixed height: with one, Gradio's plot cuts off its own legend.
                 loss_plot = gr.LinePlot(x="step", y="value", color="curve", label=t("losses"),
-                                        height=220, elem_id="train-loss-plot")
+                                        elem_id="train-loss-plot")
                 score_plot = gr.LinePlot(x="step", y="value", color="curve", label=t("scores"),
-                                         y_lim=[0, 1], height=220, elem_id="train-score-plot")
+                                         elem_id="train-score-plot")
     with gr.Accordion(t("timeline"), open=False):
         with gr.Row():
             with gr.Column():
                 timeline = gr.Slider(0, 1, value=0, step=1, label=t("timeline_slider"), elem_id="train-timeline")
                 timeline_caption = gr.Markdown("")
                 gif_btn = gr.Button(t("make_gif"), elem_id="train-gif")
-                gif_file = gr.File(label=t("gif_file"), interactive=False)
+                gif_file = gr.File(label=t("gif_file"), interactive=False, elem_id="train-gif-file")
             timeline_img = gr.Image(label=t("timeline_image"), type="pil", format="png", interactive=False,
-                                    height=320, elem_classes=["pixelated"])
+                                    height=320, elem_id="train-timeline-img", elem_classes=["pixelated", "fill"])
     with gr.Accordion(t("runs"), open=True):
         runs = gr.Dataframe(value=runs_table(), interactive=False, wrap=True, elem_id="train-runs")
     with gr.Accordion(t("raw_status"), open=False):
@@ -344,7 +351,9 @@ def build() -> dict:
     family.change(family_changed, family, [dataset, lr], api_visibility="private")
     dataset.change(dataset_changed, [family, dataset], lr, api_visibility="private")
     start.click(train_start, [family, dataset, steps, batch_size, lr, seed], run_id, api_name="train_start",
-                concurrency_limit=None).success(watch, run_id, [timer, seen], api_visibility="private")
+                concurrency_limit=None).success(
+        watch, run_id, [timer, seen], api_visibility="private").then(
+        lambda: gr.Dropdown(choices=run_ids()), None, watch_pick, api_visibility="private")
     stop.click(train_stop, run_id, stop_json, api_name="train_stop", concurrency_limit=None)
     refresh.click(train_status, run_id, [status_json, status_img], api_name="train_status", concurrency_limit=None)
     timer.tick(live_view, [run_id, seen], live_outputs, api_visibility="private", concurrency_limit=None,

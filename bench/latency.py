@@ -1,0 +1,119 @@
+"""Latency of /generate and /sketch_to_shoe: through gradio_client (HTTP + queue + PNG) and in process.
+
+    GENAPP_DATA_DIR=../shared/data python bench/latency.py [--n 30] [--pretrained DIR]
+
+Launches the app on a free localhost port, warms each model up (the first call loads it), then
+times ``--n`` calls of each endpoint both ways and prints p50 / p95 and the ratio of the two:
+the ratio is what the web layer costs on this machine, measured in the same run. Uses the
+models in ``pretrained/`` (or ``--pretrained``); a missing one is replaced by a tiny untrained
+model of the same family, and the table says so (timings then say little about the real one).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+NEEDED = {"mnist-dcgan": ("dcgan", "mnist", {"ngf": 8, "ndf": 8}),
+          "edges2shoes-pix2pix": ("pix2pix", "edges2shoes", {"image_size": 32, "ngf": 8, "ndf": 8})}
+
+
+def percentile(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    k = (len(xs) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def timed(fn, n: int) -> list[float]:
+    out = []
+    for i in range(n):
+        t = time.perf_counter()
+        fn(i)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def prepare_models(pretrained: Path, scratch: Path) -> tuple[Path, list[str]]:
+    """A pretrained dir with every model the bench needs; names replaced by tiny ones are returned."""
+    import genapp
+
+    tiny = []
+    if all((pretrained / n / "model.safetensors").exists() for n in NEEDED):
+        return pretrained, tiny
+    scratch.mkdir(parents=True, exist_ok=True)
+    for name, (family, dataset, overrides) in NEEDED.items():
+        src = pretrained / name
+        dst = scratch / name
+        if (src / "model.safetensors").exists():
+            dst.symlink_to(src.resolve(), target_is_directory=True)
+        else:
+            genapp.build_model(family, dataset, **overrides).save_pretrained(dst)
+            tiny.append(name)
+    return scratch, tiny
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=30, help="timed calls per endpoint and path (default 30)")
+    ap.add_argument("--count", type=int, default=16, help="images per /generate call (default 16)")
+    ap.add_argument("--pretrained", type=Path, default=REPO / "pretrained")
+    args = ap.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="gan-studio-bench-"))
+    pre, tiny = prepare_models(args.pretrained, scratch / "pretrained")
+    os.environ["GENAPP_PRETRAINED_DIR"] = str(pre)
+    os.environ.setdefault("GENAPP_RUNS_DIR", str(scratch / "runs"))
+
+    import torch
+    from gradio_client import Client, handle_file
+
+    from genapp.ui import build_app
+    from genapp.ui.imaging import example_sketches
+    from genapp.ui.latent_tab import generate
+    from genapp.ui.sketch_tab import sketch_to_shoe
+
+    sketch = example_sketches()["sneaker"]
+    sketch_path = scratch / "sneaker.png"
+    sketch.save(sketch_path)
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    demo = build_app()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+
+    cases = {
+        "/generate": (lambda i: client.predict("mnist-dcgan", i, args.count, api_name="/generate"),
+                      lambda i: generate("mnist-dcgan", i, args.count)),
+        "/sketch_to_shoe": (lambda i: client.predict(handle_file(str(sketch_path)), api_name="/sketch_to_shoe"),
+                            lambda i: sketch_to_shoe(sketch, "edges2shoes-pix2pix")),
+    }
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs; "
+          f"n = {args.n}, /generate count = {args.count}")
+    if tiny:
+        print(f"note: {', '.join(tiny)} not in {args.pretrained}; timed a tiny untrained stand-in instead")
+    print(f"{'endpoint':<17}{'path':<16}{'p50 ms':>9}{'p95 ms':>9}")
+    try:
+        for name, (remote, local) in cases.items():
+            remote(0), local(0)  # warm-up: model load, first queue join
+            r, loc = timed(remote, args.n), timed(local, args.n)
+            for label, xs in (("gradio_client", r), ("in process", loc)):
+                print(f"{name:<17}{label:<16}{percentile(xs, .5) * 1e3:>9.1f}{percentile(xs, .95) * 1e3:>9.1f}")
+            print(f"{'':<17}{'ratio':<16}{statistics.median(r) / statistics.median(loc):>9.2f}x")
+    finally:
+        demo.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""The app in a real browser (headless Chromium driven by Playwright): every tab, its buttons,
+a drawing on the Sketchpad, a live training run, and the Korean page. Screenshots of every tab go
+to docs/screenshots/ (or $GENAPP_SCREENSHOTS_DIR).
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it (apt-get install chromium)",
+                allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api", reason="the browser tests need the playwright package")
+
+pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas 3 deprecations inside Gradio
+
+SHOTS = Path(os.environ.get("GENAPP_SCREENSHOTS_DIR", Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+VIEWPORT = {"width": 1280, "height": 900}
+TIMEOUT = 60_000  # ms; this machine is small and shared
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def open_app(browser, url: str, locale: str = "en-US"):
+    ctx = browser.new_context(locale=locale, viewport=VIEWPORT)
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url + "/", wait_until="load")
+    page.wait_for_selector("#train-start")
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url):
+    page = open_app(browser, app_url)
+    yield page
+    page.context.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    time.sleep(0.5)  # let the last image paint
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).click()
+
+
+def wait_img(page, elem_id: str) -> None:
+    """An output image has arrived (its <img> has loaded, with a real size)."""
+    page.wait_for_function(f"(() => {{ const i = document.querySelector('#{elem_id} img');"
+                           f" return i && i.complete && i.naturalWidth > 0; }})()")
+
+
+def toast_text(page) -> str:
+    page.wait_for_selector("[data-testid='toast-body']")
+    return " ".join(page.locator("[data-testid='toast-body']").all_inner_texts())
+
+
+def close_toasts(page) -> None:
+    for btn in page.locator("[data-testid='toast-close']").all():
+        try:
+            btn.click(timeout=2000)
+        except Exception:  # noqa: BLE001 -- a toast may close on its own
+            pass
+
+
+def test_train_tab_runs_live(page):
+    page.get_by_label("Family").click()
+    page.get_by_role("option", name="ring", exact=True).click()
+    page.wait_for_function("document.querySelector('#train-lr input').value === '0.001'")
+    page.get_by_label("Steps").fill("200")
+    page.get_by_label("Batch size").fill("64")
+    page.locator("#train-start").click()
+    wait_img(page, "train-sample")  # the first grid (step 0) arrives while it trains
+    page.wait_for_function("document.querySelector('#train-status').innerText.includes('FINISHED')", timeout=120_000)
+    text = page.locator("#train-status").inner_text()
+    assert "step 200 / 200" in text and "-ring-ring" in text
+    page.wait_for_selector("#train-loss-plot canvas, #train-loss-plot svg")
+    page.wait_for_selector("#train-score-plot canvas, #train-score-plot svg")
+    assert "finished" in page.locator("#train-runs").inner_text()
+    # the timeline scrubs the saved grids; the GIF button makes a file
+    page.get_by_text("Timeline: scrub through the saved samples").click()
+    wait_img(page, "train-timeline-img")
+    page.locator("#train-gif").click()
+    page.wait_for_selector("#train-gif-file a[href*='.gif'], #train-gif-file :text('.gif')")
+    shot(page, "train")
+
+
+def test_latent_tab(page):
+    tab(page, "Latent")
+    page.get_by_role("tab", name="Interpolation", exact=True).click()
+    page.locator("#latent-interpolate").click()
+    wait_img(page, "latent-interpolate-out")
+    page.get_by_role("tab", name="Arithmetic", exact=True).click()
+    page.locator("#latent-arithmetic").click()
+    wait_img(page, "latent-arithmetic-out")
+    page.get_by_role("tab", name="Sample", exact=True).click()
+    page.locator("#latent-generate").click()
+    wait_img(page, "latent-generate-out")
+    assert "fashion-dcgan" in page.locator(".notice").first.inner_text()  # says which model is missing
+    shot(page, "latent")
+
+
+def test_conditional_tab(page):
+    tab(page, "Conditional")
+    page.locator("#cond-generate").click()
+    wait_img(page, "cond-out")
+    first = page.locator("#cond-out img").get_attribute("src")
+    page.locator("#cond-every").click()
+    page.wait_for_function(
+        f"document.querySelector('#cond-out img') && document.querySelector('#cond-out img').src !== {first!r}")
+    wait_img(page, "cond-out")
+    shot(page, "conditional")
+
+
+def draw(page, elem_id: str, points: list[tuple[float, float]]) -> None:
+    """Strokes on a Sketchpad; ``points`` are fractions of the canvas box (the brush is picked first)."""
+    pad = page.locator(f"#{elem_id}")
+    pad.get_by_role("button", name="Brush").click()
+    box = pad.locator("canvas").first.bounding_box()
+    cx, cy, side = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, min(box["width"], box["height"])
+
+    def at(p):
+        return cx + (p[0] - 0.5) * side, cy + (p[1] - 0.5) * side
+
+    page.mouse.move(*at(points[0]))
+    page.mouse.down()
+    for p in points[1:]:
+        page.mouse.move(*at(p), steps=2)  # each move repaints the canvas: slow without a GPU
+    page.mouse.up()
+
+
+def test_sketch_tab_draw_and_upload(page):
+    tab(page, "Sketch → shoe")
+    # an empty canvas gets the message, not a traceback
+    page.locator("#sketch-draw-go").click()
+    assert "The sketch is empty — draw the outline of a shoe" in toast_text(page)
+    close_toasts(page)
+    # a shoe outline: sole, toe, vamp, collar, heel
+    draw(page, "sketch-pad", [(0.12, 0.68), (0.88, 0.68), (0.88, 0.45), (0.7, 0.32), (0.55, 0.34),
+                              (0.42, 0.48), (0.2, 0.55), (0.12, 0.68)])
+    page.locator("#sketch-draw-go").click()
+    wait_img(page, "sketch-edges")
+    wait_img(page, "sketch-shoe")
+    shot(page, "sketch")
+    # the upload route (what /sketch_to_shoe serves), fed by one of the drawn examples
+    before = page.locator("#sketch-shoe img").get_attribute("src")
+    page.get_by_role("tab", name="Upload", exact=True).click()
+    page.locator("#sketch-examples img").first.click()
+    wait_img(page, "sketch-upload")
+    page.locator("#sketch-upload-go").click()
+    page.wait_for_function(f"document.querySelector('#sketch-shoe img').src !== {before!r}")
+    wait_img(page, "sketch-shoe")
+
+
+def test_horse_tab(page, tmp_path):
+    from genapp.ui.imaging import example_photo
+
+    tab(page, "Horse ↔ zebra")
+    photo = tmp_path / "horse.png"
+    example_photo(256).save(photo)
+    page.locator("#horse-photo input[type=file]").set_input_files(str(photo))
+    wait_img(page, "horse-photo")
+    page.locator("#horse-go").click()
+    wait_img(page, "horse-out")
+    wait_img(page, "horse-recon")
+    page.wait_for_selector("#horse-slider img")
+    shot(page, "horse2zebra")
+
+
+def test_korean_page(browser, app_url):
+    page = open_app(browser, app_url, locale="ko-KR")
+    try:
+        page.get_by_role("tab", name="스케치 → 신발", exact=True).wait_for()
+        assert page.get_by_role("button", name="▶ 시작").count() == 1
+        shot(page, "train_ko")
+        tab(page, "조건부 생성")
+        page.locator("#cond-every").click()
+        wait_img(page, "cond-out")
+        shot(page, "conditional_ko")
+    finally:
+        page.context.close()
