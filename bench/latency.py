@@ -78,7 +78,7 @@ def main() -> None:
     from gradio_client import Client, handle_file
 
     from genapp.ui import build_app
-    from genapp.ui.imaging import example_sketches
+    from genapp.drawing import example_sketches
     from genapp.ui.latent_tab import generate
     from genapp.ui.sketch_tab import sketch_to_shoe
 

@@ -92,7 +92,8 @@ class Run:
     started: float | None = None
     ended: float | None = None
     images_per_s: float = 0.0
-    losses: deque = field(default_factory=lambda: deque(maxlen=2000))   # (step, {name: value})
+    losses: deque = field(default_factory=lambda: deque(maxlen=2000))   # (step, {name: value}), recent
+    loss_history: list = field(default_factory=list)                    # thinned whole-run history
     samples: list = field(default_factory=list)                         # (step, path)
     metrics: dict = field(default_factory=dict)
     metrics_history: list = field(default_factory=list)                 # (step, {name: value})
@@ -117,7 +118,7 @@ class Run:
     def snapshot(self, n_losses: int = 200) -> dict[str, Any]:
         """A JSON-safe view of the run (what ``/train_status`` returns)."""
         with self.lock:
-            recent = list(self.losses)[-n_losses:]
+            recent = list(self.losses)[-n_losses:] if n_losses > 0 else list(self.losses)
             return {
                 "run_id": self.id, "family": self.family, "dataset": self.dataset, "status": self.status,
                 "step": self.step, "total_steps": self.total_steps, "reason": self.reason,
@@ -244,6 +245,7 @@ class RunRegistry:
                 run.step = e["step"]
                 run.images_per_s = e["images_per_s"]
                 run.losses.append((e["step"], e["losses"]))
+                _thin_append(run.loss_history, (e["step"], e["losses"]))
             elif t == "sample":
                 run.samples.append((e["step"], e["path"]))
                 if e.get("metrics"):
@@ -313,12 +315,37 @@ class RunRegistry:
                 rec.pop("time", None)
                 if any(k.startswith("loss") for k in rec):
                     run.losses.append((s, rec))
+                    _thin_append(run.loss_history, (s, rec))
             self._runs[folder.name] = run
+
+
+HISTORY_POINTS = 1000
+
+
+def _thin_append(history: list, item) -> None:
+    """Keep at most HISTORY_POINTS points over the whole run: when full, drop every other one
+    and keep only steps on the (doubled) stride from then on. The curve stays whole, coarser."""
+    stride = history[1][0] - history[0][0] if len(history) > 1 else 1
+    if history and item[0] - history[-1][0] < stride:
+        return
+    history.append(item)
+    if len(history) > HISTORY_POINTS:
+        del history[1::2]
 
 
 _seed_lock = threading.Lock()
 _REGISTRY: RunRegistry | None = None
 _REGISTRY_LOCK = threading.Lock()
+
+
+def reset_registry(root: str | Path | None = None, **kwargs) -> RunRegistry:
+    """Replace the process-wide registry (tests, or an app pointed at another runs folder)."""
+    global _REGISTRY
+    with _REGISTRY_LOCK:
+        if _REGISTRY is not None:
+            _REGISTRY.stop_all(timeout=30)
+        _REGISTRY = RunRegistry(root, **kwargs)
+        return _REGISTRY
 
 
 def registry() -> RunRegistry:

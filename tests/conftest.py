@@ -73,8 +73,7 @@ def app_env(tmp_path_factory):
     from genapp import runs
 
     # The registry is process-wide and reads GENAPP_RUNS_DIR once; give this session its own.
-    with runs._REGISTRY_LOCK:
-        runs._REGISTRY = runs.RunRegistry(root / "runs")
+    runs.reset_registry(root / "runs")
     yield SimpleNamespace(root=root, pretrained=root / "pretrained", runs=root / "runs")
     runs.registry().stop_all(timeout=30)
     for k, v in saved.items():

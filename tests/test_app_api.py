@@ -47,7 +47,7 @@ def wait_for(client, run_id: str, done, timeout: float = 180.0) -> dict:
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     """Inputs for the image endpoints: a drawn shoe sketch, a blank page and a drawn 'horse' photo."""
-    from genapp.ui.imaging import example_photo, example_sketches
+    from genapp.drawing import example_photo, example_sketches
 
     d = tmp_path_factory.mktemp("inputs")
     sneaker = example_sketches()["sneaker"]
@@ -243,7 +243,7 @@ def test_z_from_seed_is_the_z_behind_generate(app_env):
 
 
 def test_sketch_preprocessing_gives_thin_centred_lines():
-    from genapp.ui.imaging import EmptySketch, example_sketches, sketch_to_edges
+    from genapp.drawing import EmptySketch, example_sketches, sketch_to_edges
 
     for img in example_sketches().values():
         edges = np.asarray(sketch_to_edges(img).convert("L")) < 128

@@ -167,7 +167,7 @@ def test_sketch_tab_draw_and_upload(page):
 
 
 def test_horse_tab(page, tmp_path):
-    from genapp.ui.imaging import example_photo
+    from genapp.drawing import example_photo
 
     tab(page, "Horse ↔ zebra")
     photo = tmp_path / "horse.png"

@@ -344,3 +344,15 @@ def test_public_limits_come_from_the_environment(tmp_path, monkeypatch):
         reg.start("toy1010", steps=51, batch_size=4, device="cpu")
     with pytest.raises(ValueError, match="between 1 and 16"):
         reg.start("toy1010", steps=5, batch_size=32, device="cpu")
+
+
+def test_loss_history_stays_whole_and_bounded():
+    from genapp.runs import HISTORY_POINTS, _thin_append
+
+    hist: list = []
+    for step in range(1, 50_001):
+        _thin_append(hist, (step, {"loss": 1.0}))
+    assert len(hist) <= HISTORY_POINTS
+    assert hist[0][0] == 1 and hist[-1][0] > 49_000  # covers the whole run, start to end
+    steps = [s for s, _ in hist]
+    assert steps == sorted(steps)

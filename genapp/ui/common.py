@@ -28,7 +28,7 @@ from genapp import api, checkpoints
 from genapp.images import grid_image
 from genapp.runs import registry
 
-from .imaging import upscale_for_display
+from ..drawing import upscale_for_display
 
 log = logging.getLogger("genapp.ui")
 

@@ -14,7 +14,7 @@ from genapp.images import make_grid, to_pil
 from .common import (UserError, as_int, as_seed, default_model, grid, load_model, model_choices, notice,
                      user_errors)
 from .i18n import t
-from .imaging import _font
+from ..drawing import _font
 
 MAX_COUNT = 64
 

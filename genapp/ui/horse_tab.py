@@ -19,7 +19,7 @@ from genapp.models.cyclegan import DIRECTIONS
 
 from .common import UserError, check_upload, default_model, load_model, model_choices, notice, user_errors
 from .i18n import t
-from .imaging import example_photo
+from ..drawing import example_photo
 
 DISPLAY = 256
 

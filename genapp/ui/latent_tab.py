@@ -18,7 +18,7 @@ from genapp.images import make_grid, render_bars, render_scatter, to_pil
 from .common import (UserError, as_int, as_seed, default_model, grid, load_model, model_choices, notice,
                      user_errors)
 from .i18n import t
-from .imaging import labelled_row, upscale_for_display
+from ..drawing import labelled_row, upscale_for_display
 
 MAX_COUNT = 64
 MAX_STEPS = 16

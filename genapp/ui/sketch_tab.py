@@ -19,7 +19,7 @@ from genapp.images import from_pil, to_pil
 
 from .common import check_upload, default_model, load_model, model_choices, notice, user_errors
 from .i18n import t
-from .imaging import EmptySketch, example_sketches, sketch_to_edges
+from ..drawing import EmptySketch, example_sketches, sketch_to_edges
 
 CANVAS = 512
 

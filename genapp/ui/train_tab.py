@@ -161,8 +161,9 @@ def status_markdown(snap: dict) -> str:
 
 def curves(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Long-format frames (step, value, curve) for the loss plot and the D(x) / D(G(z)) plot."""
-    with run.lock:
-        losses = list(run.losses)
+    with run.lock:  # the thinned whole-run history, then the recent steps at full detail
+        hist, recent = list(run.loss_history), list(run.losses)
+    losses = hist + [x for x in recent if not hist or x[0] > hist[-1][0]]
     stride = max(1, len(losses) // PLOT_POINTS)
     losses = losses[::stride] + ([losses[-1]] if losses and (len(losses) - 1) % stride else [])
     rows_l, rows_s = [], []
