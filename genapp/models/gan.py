@@ -1,6 +1,8 @@
 """``gan``: the course's MLP GAN on MNIST / Fashion-MNIST (Goodfellow et al. 2014).
 
-G: z(100) -> 128 -> 256 -> 512 -> 1024 -> 784, LeakyReLU(0.2), Tanh out.
+G: z(100) -> 128 -> 256 -> 512 -> 1024 -> 784, LeakyReLU(0.2), Tanh out; BatchNorm on the hidden
+layers after the first (as in the widely used PyTorch-GAN MLP generator) -- without it the MLP G
+collapses to a few blurry blobs for the first epochs, too slow for a live demo.
 D: 784 -> 1024 -> 512 -> 256 -> 1 with LeakyReLU(0.2) and Dropout(0.3); BCE; Adam 2e-4;
 k D-steps per G-step (``d_steps``).
 """
@@ -22,6 +24,7 @@ class GANConfig(ModelConfig):
     g_hidden: tuple[int, ...] = (128, 256, 512, 1024)
     d_hidden: tuple[int, ...] = (1024, 512, 256)
     dropout: float = 0.3
+    batchnorm: bool = True        # BatchNorm1d in G's hidden layers (not the first, not the output)
     d_steps: int = 1              # k in Goodfellow et al.'s Algorithm 1; the paper used k = 1
 
 
@@ -35,7 +38,14 @@ class GAN(AdversarialModel):
         self.d_steps = c.d_steps
         self.pixels = c.channels * c.image_size * c.image_size
         act = nn.LeakyReLU(0.2)
-        self.generator = mlp([c.latent_dim, *c.g_hidden, self.pixels], act, out_act=nn.Tanh())
+        if c.batchnorm:
+            sizes = [c.latent_dim, *c.g_hidden]
+            layers: list[nn.Module] = [nn.Linear(sizes[0], sizes[1]), nn.LeakyReLU(0.2)]
+            for a, b in zip(sizes[1:-1], sizes[2:]):
+                layers += [nn.Linear(a, b), nn.BatchNorm1d(b), nn.LeakyReLU(0.2)]
+            self.generator = nn.Sequential(*layers, nn.Linear(sizes[-1], self.pixels), nn.Tanh())
+        else:
+            self.generator = mlp([c.latent_dim, *c.g_hidden, self.pixels], act, out_act=nn.Tanh())
         self.discriminator = mlp([self.pixels, *c.d_hidden, 1], act, dropout=c.dropout)
 
     def _shape(self, flat: torch.Tensor) -> torch.Tensor:
