@@ -1,0 +1,101 @@
+"""Load: 16 concurrent gradio_client users on /generate while a training run is active; cold start.
+
+    GENAPP_DATA_DIR=../shared/data python bench/load.py [--users 16] [--calls 10] [--count 64]
+
+1. Cold start: launches ``python app.py`` as a fresh process and times process start -> the first
+   ``/generate`` answered through gradio_client.
+2. Starts a dcgan/mnist training run through ``/train_start`` in that app, then runs ``--users``
+   threads, each with its own Client, each calling ``/generate`` ``--calls`` times, and prints
+   p50 / p95 latency and the error count, next to the same calls made by one user with no run
+   active (measured in the same session: the ratio is the cost of load + training).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def percentile(xs, q):
+    xs = sorted(xs)
+    if not xs:
+        return float("nan")
+    k = (len(xs) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--users", type=int, default=16)
+    ap.add_argument("--calls", type=int, default=10)
+    ap.add_argument("--count", type=int, default=64)
+    ap.add_argument("--model", default="mnist-dcgan")
+    args = ap.parse_args()
+    from gradio_client import Client
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1",
+           "GRADIO_ANALYTICS_ENABLED": "False", "GENAPP_RUNS_DIR": os.environ.get("GENAPP_RUNS_DIR", "/tmp/gan-studio-load-runs")}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(REPO / "app.py")], cwd=REPO, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        client = None
+        while client is None:
+            if proc.poll() is not None:
+                raise SystemExit("the app exited during start-up")
+            try:
+                client = Client(url, verbose=False)
+            except Exception:
+                time.sleep(0.1)
+        client.predict(args.model, 0, args.count, api_name="/generate")
+        cold = time.perf_counter() - t0
+        print(f"cold start (process start -> first /generate of {args.count} answered): {cold:.2f} s")
+
+        def one_user(lat, errs, calls):
+            c = Client(url, verbose=False)
+            for i in range(calls):
+                t = time.perf_counter()
+                try:
+                    c.predict(args.model, i, args.count, api_name="/generate")
+                    lat.append(time.perf_counter() - t)
+                except Exception as exc:  # noqa: BLE001 - counted and reported
+                    errs.append(repr(exc)[:120])
+
+        base, base_err = [], []
+        one_user(base, base_err, args.calls * 2)
+        run_id = client.predict("dcgan", "mnist", 100_000, 64, 0.0002, 0, api_name="/train_start")
+        time.sleep(3)
+        lat, errs = [], []
+        threads = [threading.Thread(target=one_user, args=(lat, errs, args.calls)) for _ in range(args.users)]
+        t = time.perf_counter()
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        wall = time.perf_counter() - t
+        status = client.predict(run_id, api_name="/train_status")[0]
+        client.predict(run_id, api_name="/train_stop")
+        print(f"one user, no run:        p50 {percentile(base, .5) * 1e3:7.1f} ms  p95 {percentile(base, .95) * 1e3:7.1f} ms  errors {len(base_err)}")
+        print(f"{args.users} users + training run: p50 {percentile(lat, .5) * 1e3:7.1f} ms  p95 {percentile(lat, .95) * 1e3:7.1f} ms  "
+              f"errors {len(errs)}  ({len(lat)} calls in {wall:.1f} s; run at step {status.get('step') if isinstance(status, dict) else '?'})")
+        for e in errs[:3]:
+            print("  error:", e)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+if __name__ == "__main__":
+    main()

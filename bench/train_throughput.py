@@ -1,0 +1,174 @@
+"""Training throughput: our training step vs a seed-style reference loop, side by side in one run.
+
+    GENAPP_DATA_DIR=../shared/data python bench/train_throughput.py [--steps 60] [--family dcgan|pix2pix|both]
+
+The reference is what a first PyTorch script does: a torchvision-style Dataset that decodes a PIL
+image per sample (MNIST: ``Image.fromarray`` of the uint8 array, as torchvision.datasets.MNIST
+does; pix2pix: open the AB JPEG from disk, split, resize, as the pix2pix reference's aligned
+dataset does) + ``ToTensor`` / ``Normalize`` + ``DataLoader(shuffle=True)``, and a plain training
+step with the same networks, batch size and optimizer. Ours is ``genapp``: a uint8 tensor
+resident in memory, batches by indexing, and the model's own ``train_step``. Both are timed in
+alternating rounds (so background load hits both alike) and reported as images/s and a ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from genapp.data import BatchStream, data_dir, load_dataset  # noqa: E402
+from genapp.models import build_model  # noqa: E402
+from genapp.models.base import to_tanh_space  # noqa: E402
+
+
+# ---------------------------------------------------------------- the reference input pipelines
+def reference_mnist_loader(batch_size: int):
+    import numpy as np
+    from PIL import Image
+    from torchvision import transforms
+
+    with np.load(data_dir() / "mnist.npz") as z:
+        x = z["x_train"]
+
+    class MNISTLike(torch.utils.data.Dataset):
+        tf = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
+
+        def __len__(self):
+            return len(x)
+
+        def __getitem__(self, i):
+            return self.tf(Image.fromarray(x[i], mode="L"))
+    return torch.utils.data.DataLoader(MNISTLike(), batch_size=batch_size, shuffle=True, drop_last=True)
+
+
+def reference_pix2pix_loader(batch_size: int, size: int):
+    from PIL import Image
+    from torchvision import transforms
+
+    files = sorted((data_dir() / "edges2shoes" / "train").glob("*_AB.jpg"))
+    tf = transforms.Compose([transforms.Resize((size, size), interpolation=transforms.InterpolationMode.BICUBIC),
+                             transforms.ToTensor(), transforms.Normalize((0.5,) * 3, (0.5,) * 3)])
+
+    class Aligned(torch.utils.data.Dataset):
+        def __len__(self):
+            return len(files)
+
+        def __getitem__(self, i):
+            ab = Image.open(files[i]).convert("RGB")
+            w, h = ab.size
+            return tf(ab.crop((0, 0, w // 2, h))), tf(ab.crop((w // 2, 0, w, h)))
+    return torch.utils.data.DataLoader(Aligned(), batch_size=batch_size, shuffle=True, drop_last=True)
+
+
+# ---------------------------------------------------------------- the reference training steps
+def reference_gan_step(model, x, opt_g, opt_d):
+    """The textbook DCGAN step (pytorch/examples dcgan): D on real + fake, then G."""
+    n = x.size(0)
+    z = torch.randn(n, model.config.latent_dim)
+    fake = model.generator(z)
+    opt_d.zero_grad()
+    out_r, out_f = model.discriminator(x), model.discriminator(fake.detach())
+    loss_d = F.binary_cross_entropy_with_logits(out_r, torch.ones_like(out_r)) + \
+        F.binary_cross_entropy_with_logits(out_f, torch.zeros_like(out_f))
+    loss_d.backward()
+    opt_d.step()
+    opt_g.zero_grad()
+    out = model.discriminator(fake)
+    F.binary_cross_entropy_with_logits(out, torch.ones_like(out)).backward()
+    opt_g.step()
+
+
+def reference_pix2pix_step(model, a, b, opt_g, opt_d):
+    fake = model.generator(a)
+    opt_d.zero_grad()
+    out_r = model.discriminator(torch.cat([a, b], 1))
+    out_f = model.discriminator(torch.cat([a, fake.detach()], 1))
+    (0.5 * (F.binary_cross_entropy_with_logits(out_r, torch.ones_like(out_r)) +
+            F.binary_cross_entropy_with_logits(out_f, torch.zeros_like(out_f)))).backward()
+    opt_d.step()
+    opt_g.zero_grad()
+    out = model.discriminator(torch.cat([a, fake], 1))
+    (F.binary_cross_entropy_with_logits(out, torch.ones_like(out)) + 100 * F.l1_loss(fake, b)).backward()
+    opt_g.step()
+
+
+def _opts(model):
+    return (torch.optim.Adam(model.generator.parameters(), 2e-4, betas=(0.5, 0.999)),
+            torch.optim.Adam(model.discriminator.parameters(), 2e-4, betas=(0.5, 0.999)))
+
+
+def bench(family: str, steps: int, rounds: int, batch_size: int) -> dict:
+    torch.manual_seed(0)
+    if family == "dcgan":
+        ours = build_model("dcgan", "mnist")
+        ref = build_model("dcgan", "mnist")
+        ds = load_dataset("mnist")
+        loader = reference_mnist_loader(batch_size)
+    else:
+        ours = build_model("pix2pix", "edges2shoes", ndf=32)
+        ref = build_model("pix2pix", "edges2shoes", ndf=32)
+        ds = load_dataset("edges2shoes", image_size=ours.config.image_size)
+        loader = reference_pix2pix_loader(batch_size, ours.config.image_size)
+    ours.setup_training()
+    stream = BatchStream(ds, batch_size, seed=0)
+    opt_g, opt_d = _opts(ref)
+    ref.train()
+
+    def run_ours():
+        t = time.perf_counter()
+        for _ in range(steps):
+            ours.train_step(next(stream))
+        return steps * batch_size / (time.perf_counter() - t)
+
+    def run_ref():
+        it = iter(loader)
+        t = time.perf_counter()
+        for _ in range(steps):
+            try:
+                item = next(it)
+            except StopIteration:
+                it = iter(loader)
+                item = next(it)
+            if family == "dcgan":
+                reference_gan_step(ref, item, opt_g, opt_d)
+            else:
+                reference_pix2pix_step(ref, item[0], item[1], opt_g, opt_d)
+        return steps * batch_size / (time.perf_counter() - t)
+
+    run_ours(), run_ref()  # warm-up (allocator, first-call overheads)
+    a, b = [], []
+    for _ in range(rounds):
+        a.append(run_ours())
+        b.append(run_ref())
+    ours_ips, ref_ips = statistics.median(a), statistics.median(b)
+    return {"family": family, "batch_size": batch_size, "ours_img_s": round(ours_ips, 1),
+            "reference_img_s": round(ref_ips, 1), "ratio": round(ours_ips / ref_ips, 2)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--family", choices=["dcgan", "pix2pix", "both"], default="both")
+    p.add_argument("--steps", type=int, default=40)
+    p.add_argument("--rounds", type=int, default=3)
+    args = p.parse_args()
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, device cpu, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    fams = ["dcgan", "pix2pix"] if args.family == "both" else [args.family]
+    for fam in fams:
+        r = bench(fam, args.steps if fam == "dcgan" else max(4, args.steps // 8), args.rounds,
+                  64 if fam == "dcgan" else 8)
+        print(f"{fam:8s} batch {r['batch_size']:3d}: ours {r['ours_img_s']:8.1f} img/s   "
+              f"reference {r['reference_img_s']:8.1f} img/s   ratio {r['ratio']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
