@@ -661,21 +661,26 @@ def _fallback_name(name: str, fallback: str | None) -> str | None:
     return None
 
 
-def resolve_with_fallback(name: str, fallback: str | None = None) -> tuple[Path, str]:
+def resolve_with_fallback(name: str, fallback: str | None = None, *, hub_only: bool = False) -> tuple[Path, str]:
     """Like ``genapp.api.resolve(name)``, but a Hub repo that cannot be fetched offline falls back.
 
     Returns ``(folder, notice)``: ``notice`` is "" normally; when the Hub is unreachable it is a
     sentence for the user naming the pretrained model used instead (``fallback`` if given and
     installed, else the pretrained model with the repo's name, else the first one installed).
     Other errors (a bad repo, a pickle, a typo) are raised, never papered over.
+
+    ``hub_only``: ``name`` must be a Hub repo id, fetched from the Hub (or its cache) only -- never a
+    local folder of the same name. The app uses this: a visitor's "owner/name" must not read a
+    folder of the server relative to its working directory.
     """
-    from .api import resolve
+    from .api import pretrained_dir, resolve
 
     try:
-        return resolve(name), ""
+        return (download(name) if hub_only else resolve(name)), ""
     except HubOffline as exc:
         alt = _fallback_name(name, fallback)
         if alt is None:
             raise HubOffline(f"{exc} No pretrained model is installed to use instead.") from None
         why = "offline mode is on (HF_HUB_OFFLINE=1)" if offline() else "the Hugging Face Hub cannot be reached"
-        return resolve(alt), f"{name} could not be loaded because {why}; showing the pretrained model {alt} instead."
+        folder = pretrained_dir() / alt if hub_only else resolve(alt)
+        return folder, f"{name} could not be loaded because {why}; showing the pretrained model {alt} instead."

@@ -6,6 +6,9 @@
 """
 from __future__ import annotations
 
+import logging
+import os
+
 import gradio as gr
 
 from . import conditional_tab, horse_tab, latent_tab, sketch_tab, train_tab
@@ -19,6 +22,29 @@ CSS = """
 """
 
 
+log = logging.getLogger("genapp.ui")
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        log.warning("%s=%r is not a whole number; using %d", name, raw, default)
+        return default
+    return max(1, value)
+
+
+def queue_settings() -> dict[str, int]:
+    """The request queue: at most ``GENAPP_MAX_QUEUE_SIZE`` waiting (default 64; beyond that a
+    visitor is told the queue is full, instead of every request slowing down), and at most
+    ``GENAPP_CONCURRENCY`` model calls at once (default 2, one per core of a small Space or a
+    lecture laptop: more would only make each of them slower). Polling the training status,
+    stopping a run and Hub pushes are not counted: they never wait behind a model call."""
+    return {"max_size": _env_int("GENAPP_MAX_QUEUE_SIZE", 64),
+            "default_concurrency_limit": _env_int("GENAPP_CONCURRENCY", 2)}
+
+
 class StudioBlocks(gr.Blocks):
     """``gr.Blocks`` whose ``launch`` defaults to the app's i18n, CSS and privacy settings."""
 
@@ -29,6 +55,9 @@ class StudioBlocks(gr.Blocks):
         # Gradio can keep a per-browser history of calls; it would keep Hub tokens typed in the
         # Train tab on a shared lecture-room laptop. Off unless asked for.
         kwargs.setdefault("run_history", False)
+        # Refuse oversized uploads at the door, before Gradio stores them (load_image refuses
+        # them again, with our message, for anything that gets through).
+        kwargs.setdefault("max_file_size", os.environ.get("GENAPP_MAX_FILE_SIZE", "25mb"))
         return super().launch(*args, **kwargs)
 
 
@@ -64,5 +93,5 @@ def build_app() -> gr.Blocks:
                   [tab["model"] for _, tab in playgrounds] + [tab["notice"] for _, tab in playgrounds] +
                   [train["runs"], train["watch_pick"], train["run_id"], train["timer"], train["seen"]],
                   api_visibility="private")
-    demo.queue(max_size=64, default_concurrency_limit=2)
+    demo.queue(**queue_settings())
     return demo

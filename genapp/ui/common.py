@@ -8,13 +8,25 @@
 * Every endpoint is wrapped by :func:`user_errors`: expected failures (bad input, a missing
   model, a busy queue) become a ``gr.Error`` with the message; anything else becomes a short
   ``gr.Error`` too, with the traceback only in the server log -- never in the browser.
+* Model names are names, never paths: a pretrained name or a run id (looked up inside
+  ``pretrained/`` and the runs folder only), or a Hub repo id (fetched and checked by
+  ``genapp.hub``; offline, the tab's pretrained model is used instead and the visitor is told).
+* Inputs are checked before a handler runs: :func:`upload_image` hands the handler the uploaded
+  file untouched (Gradio's own ``gr.Image`` would open it with PIL first, and a bomb, a text file
+  or a truncated PNG would fail there with no message), and :func:`read_upload` validates it with
+  ``genapp.images.load_image``; :func:`checked_number` and :func:`checked_slider` answer "abc"
+  with a message.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import logging
 import math
+import re
 import threading
+import types
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
@@ -24,11 +36,12 @@ import torch
 from PIL import Image
 
 import genapp
-from genapp import api, checkpoints
-from genapp.images import grid_image
-from genapp.runs import registry
+from genapp import api, checkpoints, hub
+from genapp.images import MAX_BYTES, grid_image, load_image
+from genapp.runs import RegistryBusy, registry
 
 from ..drawing import upscale_for_display
+from .i18n import EN
 
 log = logging.getLogger("genapp.ui")
 
@@ -43,7 +56,11 @@ PLAYGROUNDS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 USABLE_RUN_STATUSES = ("finished", "stopped", "interrupted")
 
-MAX_IMAGE_SIDE = 4096          # uploads bigger than this are refused (decompression bombs, memory)
+# Every event that runs a model shares one concurrency group, so however many tabs and visitors
+# ask at once, at most ``default_concurrency_limit`` (app.py) forward passes share the CPU.
+MODEL_EVENTS: dict[str, Any] = {"concurrency_id": "models"}
+
+PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")  # a pretrained name or a run id
 
 
 # ---------------------------------------------------------------- errors
@@ -62,8 +79,10 @@ def user_errors(fn: Callable) -> Callable:
             raise
         except KeyError as exc:  # str(KeyError) adds quotes; show the message itself
             raise gr.Error(str(exc.args[0]) if exc.args else "Not found.", print_exception=False) from None
+        except RegistryBusy as exc:
+            raise gr.Error(f"The app is busy, try again in a few minutes: {exc}", print_exception=False) from None
         except (ValueError, FileNotFoundError, TypeError, RuntimeError) as exc:
-            # RegistryBusy, HubError, DataMissingError, EmptySketch and our UserError land here.
+            # HubError, DataMissingError, ImageInputError, EmptySketch and our UserError land here.
             raise gr.Error(str(exc) or type(exc).__name__, print_exception=False) from None
         except Exception as exc:  # noqa: BLE001 -- the app must keep serving
             log.exception("unexpected error in %s", fn.__name__)
@@ -84,13 +103,13 @@ class ModelCache:
         self._loading: dict[tuple[str, int], threading.Lock] = {}
 
     @staticmethod
-    def _key(name: str) -> tuple[tuple[str, int], Path]:
-        folder = api.resolve(name)
+    def _key(folder: Path) -> tuple[str, int]:
         w = folder / checkpoints.WEIGHTS_NAME
-        return (str(folder.resolve()), w.stat().st_mtime_ns if w.exists() else 0), folder
+        return str(folder.resolve()), w.stat().st_mtime_ns if w.exists() else 0
 
-    def get(self, name: str):
-        key, folder = self._key(name)
+    def get(self, folder: Path):
+        """The model in ``folder`` (already resolved and checked by :func:`resolve_model`)."""
+        key = self._key(folder)
         with self._lock:
             if key in self._models:
                 self._models.move_to_end(key)
@@ -116,16 +135,71 @@ class ModelCache:
 CACHE = ModelCache()
 
 
-def load_model(name: str, playground: str | None = None):
-    """The model called ``name`` (pretrained name, run id, folder or Hub id), checked for the tab."""
-    name = (name or "").strip()
+def _not_a_name(name: str) -> UserError:
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    return UserError(f"{shown!r} is not a model name: give a pretrained name, a run id or a Hub repo id "
+                     f"(owner/name).")
+
+
+def _offline_fallback(name: str, playground: str | None) -> str | None:
+    """The installed pretrained model a tab falls back to when a Hub repo cannot be fetched."""
+    if playground is None:
+        return None
+    present = [n for n in PLAYGROUNDS[playground]["pretrained"] if pretrained_present(n)]
+    tail = name.rsplit("/", 1)[-1]
+    return tail if tail in present else (present[0] if present else None)
+
+
+def resolve_model(name, playground: str | None = None) -> tuple[Path, str]:
+    """``(folder, notice)`` for a model name typed or picked in a playground.
+
+    * a plain name: a pretrained model in ``pretrained/`` or a run in the runs folder, looked up
+      with :func:`genapp.checkpoints.safe_child` (no separators, no ``..``: nothing outside them);
+    * ``owner/name``: a Hub repo, downloaded and checked by :mod:`genapp.hub` (known family,
+      safetensors only, sane sizes) -- never a local folder that happens to have that name.
+      When the Hub cannot be reached, the tab's pretrained model is used and ``notice`` says so.
+
+    Anything else (an absolute path, ``..``, ``~``, a backslash) is refused with a message.
+    """
+    if not isinstance(name, str):
+        raise UserError("Choose a model first (its name, as text).")
+    name = name.strip()
     if not name:
         raise UserError("Choose a model first.")
-    if name.startswith(("/", "~", ".")) or "\\" in name or ".." in name:
+    if ".." in name or "\\" in name or name.startswith(("/", "~", ".")):
         # Visitors pick models by name; they do not get to read folders of the server.
-        raise UserError(f"{name!r} is not a model name: give a pretrained name, a run id or a Hub repo id "
-                        f"(owner/name).")
-    model = CACHE.get(name)
+        raise _not_a_name(name)
+    if PLAIN_NAME.match(name):
+        for root in (api.pretrained_dir(), registry().root):
+            try:
+                folder = checkpoints.safe_child(root, name)
+            except ValueError:
+                continue
+            if (folder / checkpoints.WEIGHTS_NAME).is_file():
+                return folder, ""
+        if name in api.PRETRAINED_NAMES:
+            raise FileNotFoundError(missing_message(name) or f"The pretrained model {name!r} is not installed.")
+        raise FileNotFoundError(f"No model called {name!r}: not a pretrained name ({', '.join(api.PRETRAINED_NAMES)}), "
+                                f"a run id or a Hub repo id (owner/name).")
+    if hub.REPO_ID.match(name):
+        fallback = _offline_fallback(name, playground)
+        if fallback is None:  # nothing suitable to fall back to: the offline message says why
+            return hub.download(name), ""
+        return hub.resolve_with_fallback(name, fallback, hub_only=True)
+    raise _not_a_name(name)
+
+
+def load_model(name: str, playground: str | None = None, *, fallback_from: str | None = None):
+    """The model called ``name`` (pretrained name, run id or Hub repo id), checked for the tab.
+
+    ``fallback_from``: the playground whose pretrained models may stand in for a Hub repo that
+    cannot be fetched (defaults to ``playground``); the visitor gets a warning saying so.
+    """
+    folder, notice_text = resolve_model(name, fallback_from or playground)
+    if notice_text:
+        log.info("%s", notice_text)
+        gr.Warning(notice_text)
+    model = CACHE.get(folder)
     if playground is not None and model.family not in PLAYGROUNDS[playground]["families"]:
         fams = ", ".join(PLAYGROUNDS[playground]["families"])
         raise UserError(f"{name} is a {model.family} model; this tab needs one of: {fams}.")
@@ -139,6 +213,8 @@ def pretrained_present(name: str) -> bool:
 
 def missing_message(name: str) -> str:
     """'The pretrained model X is not in ...; train it with: python -m train ...' (from the core)."""
+    if name not in api.PRETRAINED_NAMES:  # only the fixed names: never a path a visitor typed
+        return ""
     try:
         api.resolve(name)
     except FileNotFoundError as exc:
@@ -212,14 +288,98 @@ def as_seed(value, name: str = "seed") -> int:
     return as_int(value, name, 0, 2**63 - 1)
 
 
-def check_upload(img: Image.Image | None, what: str = "an image") -> Image.Image:
-    if img is None:
+def read_upload(source, what: str = "an image") -> Image.Image:
+    """An upload (path, bytes, PIL image, array or Gradio value) -> a validated RGB image.
+
+    ``genapp.images.load_image`` does the checks (byte and pixel budgets, bombs, modes, EXIF,
+    animations, corrupt files, tiny images); its :class:`ImageInputError` reaches the visitor as
+    the message it carries. What it changed on the way (first frame used, upscaled) is shown as
+    a ``gr.Info``.
+    """
+    if source is None:
         raise UserError(f"Upload {what} first.")
-    if max(img.size) > MAX_IMAGE_SIDE:
-        raise UserError(f"The image is {img.width}x{img.height}; {MAX_IMAGE_SIDE} px per side at most.")
-    if min(img.size) < 8:
-        raise UserError(f"The image is {img.width}x{img.height}; too small to use.")
+    notes: list[str] = []
+    img = load_image(source, notes)
+    for note in notes:
+        log.info("upload: %s", note)
+        gr.Info(note)
     return img
+
+
+def _label_text(label) -> str:
+    """A component's label in English (the i18n key's text), for messages."""
+    key = getattr(label, "key", None)
+    return EN.get(key, key) if key else (str(label) if label else "The value")
+
+
+def _raw_upload(self, payload):
+    """An Image's preprocess that hands over the uploaded file itself: its path (bytes for a data URL)."""
+    if payload is None:
+        return None
+    if payload.url and payload.url.startswith("data:"):
+        data = payload.url.split(",", 1)[-1]
+        if len(data) > MAX_BYTES * 4 // 3 + 4:
+            raise gr.Error(f"The image is over the {MAX_BYTES / 1e6:.0f} MB limit.", print_exception=False)
+        try:
+            return base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError):
+            raise gr.Error("The image data is not valid base64; upload the file instead.",
+                           print_exception=False) from None
+    return None if payload.path is None else str(payload.path)
+
+
+def upload_image(**kwargs) -> gr.Image:
+    """A ``gr.Image`` whose value reaches the handler as the uploaded file itself (a path), not as
+    an image Gradio opened with PIL: the handler validates it with :func:`read_upload`, so a bomb,
+    a text file or a truncated PNG gets a message instead of failing inside Gradio."""
+    img = gr.Image(type="filepath", **kwargs)
+    # An instance attribute, not a subclass: Gradio writes a .pyi stub next to every module that
+    # subclasses a component, and the browser must see a plain Image anyway.
+    img.preprocess = types.MethodType(_raw_upload, img)
+    return img
+
+
+def _checked_number(payload, label):
+    """A JSON value for a number field -> a number (None when empty), or a ``gr.Error`` naming the field."""
+    name = _label_text(label)
+    if payload is None or isinstance(payload, str) and not payload.strip():
+        return None  # an empty field: the handler says what to type
+    if isinstance(payload, bool) or not isinstance(payload, (int, float, str)):
+        raise gr.Error(f"{name} must be a number (got a {type(payload).__name__}).", print_exception=False)
+    try:
+        value = float(payload)
+    except ValueError:
+        raise gr.Error(f"{name} must be a number (got {payload[:40]!r}).", print_exception=False) from None
+    except OverflowError:  # an integer with hundreds of digits
+        raise gr.Error(f"{name} is far too large.", print_exception=False) from None
+    if not math.isfinite(value):
+        raise gr.Error(f"{name} must be a finite number (got {str(payload)[:40]!r}).", print_exception=False)
+    return payload if isinstance(payload, int) else value
+
+
+def _checked_preprocess(self, payload):
+    value = _checked_number(payload, self.label)
+    if value is None and isinstance(self, gr.Slider):
+        raise gr.Error(f"{_label_text(self.label)} is empty; give a number.", print_exception=False)
+    try:
+        return type(self).preprocess(self, value)
+    except gr.Error as exc:  # "Value 0 is less than minimum value 1." -> say which field
+        raise gr.Error(f"{_label_text(self.label)}: {exc.message}", print_exception=False) from None
+
+
+def checked_number(*args, **kwargs) -> gr.Number:
+    """A ``gr.Number`` that answers a non-number ("abc", [], "nan") with a message naming the field
+    (``gr.Number`` itself fails on those with no message)."""
+    field = gr.Number(*args, **kwargs)
+    field.preprocess = types.MethodType(_checked_preprocess, field)
+    return field
+
+
+def checked_slider(*args, **kwargs) -> gr.Slider:
+    """A ``gr.Slider`` with the same checks as :func:`checked_number` (an API call can send anything)."""
+    field = gr.Slider(*args, **kwargs)
+    field.preprocess = types.MethodType(_checked_preprocess, field)
+    return field
 
 
 def grid(images: torch.Tensor, nrow: int | None = None) -> Image.Image:

@@ -11,8 +11,8 @@ from PIL import Image, ImageDraw, ImageFont
 from genapp.data import CLASS_NAMES
 from genapp.images import make_grid, to_pil
 
-from .common import (UserError, as_int, as_seed, default_model, grid, load_model, model_choices, notice,
-                     user_errors)
+from .common import (MODEL_EVENTS, UserError, as_int, as_seed, checked_number, checked_slider, default_model, grid,
+                     load_model, model_choices, notice, user_errors)
 from .i18n import t
 from ..drawing import _font
 
@@ -38,6 +38,8 @@ def conditional(model_name: str, label, seed, count) -> Image.Image:
     count = as_int(count, "count", 1, MAX_COUNT)
     if label is None or str(label).strip() == "":
         raise UserError("Choose a class (an index such as 3, or a name such as Sneaker).")
+    if not isinstance(label, (str, int)) or isinstance(label, bool) or len(str(label)) > 40:
+        raise UserError("The class must be an index such as 3 or a name such as Sneaker.")
     model = load_model(model_name, "conditional")
     return grid(model.generate(count, seed=seed, label=str(label)))
 
@@ -86,15 +88,15 @@ def build() -> dict:
         with gr.Column(scale=1):
             label = gr.Dropdown(choices=label_choices(names), value=names[0], allow_custom_value=True,
                                 label=t("class"), elem_id="cond-label")
-            seed = gr.Number(value=0, precision=0, minimum=0, label=t("seed"))
-            count = gr.Slider(1, MAX_COUNT, value=16, step=1, label=t("count"))
+            seed = checked_number(value=0, precision=0, minimum=0, label=t("seed"))
+            count = checked_slider(1, MAX_COUNT, value=16, step=1, label=t("count"))
             gen_btn = gr.Button(t("generate"), variant="primary", elem_id="cond-generate")
-            styles = gr.Slider(1, 10, value=8, step=1, label=t("styles"))
+            styles = checked_slider(1, 10, value=8, step=1, label=t("styles"))
             every_btn = gr.Button(t("every_class"), elem_id="cond-every")
         out = gr.Image(label=t("samples"), type="pil", format="png", interactive=False, height=460,
                        elem_id="cond-out", elem_classes=["pixelated", "fill"], scale=2)
 
     model.change(model_changed, model, label, api_visibility="private")
-    gen_btn.click(conditional, [model, label, seed, count], out, api_name="conditional")
-    every_btn.click(every_class, [model, seed, styles], out, api_name="every_class")
+    gen_btn.click(conditional, [model, label, seed, count], out, api_name="conditional", **MODEL_EVENTS)
+    every_btn.click(every_class, [model, seed, styles], out, api_name="every_class", **MODEL_EVENTS)
     return {"model": model, "notice": missing}

@@ -3,7 +3,8 @@
 The reconstruction F(G(x)) is the point of the lesson: CycleGAN has no paired data, and the
 cycle-consistency loss is what makes the translation keep the photo's content.
 
-Endpoint: ``/horse_to_zebra`` (image, direction) -> image.
+Endpoint: ``/horse_to_zebra`` (image, direction) -> image. The upload is validated by
+``genapp.images.load_image`` (``common.read_upload``): a file it cannot use gets a message.
 """
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ import gradio as gr
 from PIL import Image
 
 from genapp.data import data_dir
-from genapp.images import from_pil, to_pil
+from genapp.images import from_pil, load_image, to_pil
 from genapp.models.cyclegan import DIRECTIONS
 
-from .common import UserError, check_upload, default_model, load_model, model_choices, notice, user_errors
+from .common import (MODEL_EVENTS, UserError, default_model, load_model, model_choices, notice, read_upload,
+                     upload_image, user_errors)
 from .i18n import t
 from ..drawing import example_photo
 
@@ -32,27 +34,32 @@ def center_square(img: Image.Image) -> Image.Image:
 
 
 def _check_direction(direction: str) -> str:
-    direction = (direction or "horse2zebra").strip().lower()
+    direction = (direction if isinstance(direction, str) else "") or "horse2zebra"
+    direction = direction.strip().lower()
     if direction not in DIRECTIONS:
-        raise UserError(f"direction must be horse2zebra or zebra2horse (got {direction!r}).")
+        raise UserError(f"direction must be horse2zebra or zebra2horse (got {direction[:40]!r}).")
     return direction
 
 
 @user_errors
-def horse_to_zebra(image: Image.Image, direction: str = "horse2zebra", model_name: str | None = None) -> Image.Image:
-    """Translate a photo: ``direction`` is horse2zebra or zebra2horse. Returns the model's resolution."""
-    image = check_upload(image, "a photo of a horse or a zebra")
+def horse_to_zebra(image, direction: str = "horse2zebra", model_name: str | None = None) -> Image.Image:
+    """Translate a photo: ``direction`` is horse2zebra or zebra2horse. Returns the model's resolution.
+
+    ``image``: the uploaded file (a path), or bytes, a PIL image or an array.
+    """
+    image = read_upload(image, "a photo of a horse or a zebra")
     direction = _check_direction(direction)
     model = load_model(model_name or default_model("horse"), "horse")
-    x = from_pil(center_square(image.convert("RGB")), 3)
+    x = from_pil(center_square(image), 3)
     return to_pil(model.translate(x, direction))
 
 
 @user_errors
-def cycle_view(image: Image.Image, translated: Image.Image, direction: str, model_name: str):
+def cycle_view(image, translated: Image.Image, direction: str, model_name: str):
     """(before/after pair for the slider, reconstruction F(G(x)))."""
     if image is None or translated is None:
         return None, None
+    image = load_image(image)  # validated once already by horse_to_zebra (its notes shown there)
     direction = _check_direction(direction)
     model = load_model(model_name or default_model("horse"), "horse")
     back = "zebra2horse" if direction == "horse2zebra" else "horse2zebra"
@@ -88,8 +95,8 @@ def build() -> dict:
     missing = gr.Markdown(notice("horse"), elem_classes=["notice"])
     with gr.Row():
         with gr.Column(scale=1):
-            photo = gr.Image(type="pil", image_mode="RGB", sources=["upload", "clipboard"], label=t("photo"),
-                             height=300, elem_id="horse-photo")
+            # The file reaches the handler untouched; load_image validates it (common.read_upload).
+            photo = upload_image(sources=["upload", "clipboard"], label=t("photo"), height=300, elem_id="horse-photo")
             direction = gr.Radio(list(DIRECTIONS), value="horse2zebra", label=t("direction"), elem_id="horse-direction")
             go = gr.Button(t("translate"), variant="primary", elem_id="horse-go")
             examples = gr.Examples(example_files(), inputs=[photo, direction], label=t("examples"), examples_per_page=4)
@@ -104,6 +111,6 @@ def build() -> dict:
                                  height=160, elem_id="horse-recon", elem_classes=["fill"])
             gr.Markdown(t("cycle_note"))
 
-    go.click(horse_to_zebra, [photo, direction, model], translated, api_name="horse_to_zebra").success(
-        cycle_view, [photo, translated, direction, model], [slider, recon], api_visibility="private")
+    go.click(horse_to_zebra, [photo, direction, model], translated, api_name="horse_to_zebra", **MODEL_EVENTS).success(
+        cycle_view, [photo, translated, direction, model], [slider, recon], api_visibility="private", **MODEL_EVENTS)
     return {"model": model, "notice": missing}

@@ -28,10 +28,15 @@ EN = {
     "timeline": "Timeline: scrub through the saved samples", "timeline_slider": "Saved sample",
     "timeline_image": "Sample at that step", "make_gif": "Make a GIF of the training", "gif_file": "Training GIF",
     "runs": "Runs", "raw_status": "Raw status (JSON, what /train_status returns)", "latest_sample": "Latest sample",
-    "refresh": "Refresh", "share": "Share a finished run on the Hugging Face Hub",
-    "share_intro": "Paste **your own** write token: it is used for this push only, never stored, and the server's "
-                   "token is never used.",
+    "refresh": "Refresh", "share": "Share a finished run or a pretrained model on the Hugging Face Hub",
+    "share_intro": "Paste **your own** write token: it is used for this push only, never stored or shown, and the "
+                   "server's token is never used (unless the app's owner allows it).",
     "repo_id": "Repo id (owner/name)", "token": "Hugging Face token", "push": "Push to the Hub", "repo_url": "Repo URL",
+    "push_source": "What to push (a finished run or a pretrained model)", "private_repo": "Private repo",
+    "periodic_intro": "**While the watched run trains:** push its latest checkpoint every few minutes (only when "
+                      "the weights changed), and once more when it ends.",
+    "push_every": "Push every (minutes, 5 or more)", "push_periodic": "Push periodically while it trains",
+    "push_periodic_stop": "Stop the periodic push",
     # latent
     "latent_intro": "Every image comes from a latent vector z; a seed names one z. Walk between two of them, "
                     "or add and subtract them (dcgan, gan, wgan, vae).",
@@ -79,10 +84,15 @@ KO = {
     "timeline": "타임라인: 저장된 샘플 되돌려 보기", "timeline_slider": "저장된 샘플",
     "timeline_image": "그 스텝의 샘플", "make_gif": "학습 과정을 GIF로 만들기", "gif_file": "학습 GIF",
     "runs": "실행 목록", "raw_status": "상태 원본 (JSON, /train_status 결과)", "latest_sample": "최근 샘플",
-    "refresh": "새로고침", "share": "끝난 실행을 Hugging Face Hub에 공유",
-    "share_intro": "**본인의** 쓰기 토큰을 붙여 넣으세요. 이번 업로드에만 쓰이고 저장되지 않으며, "
-                   "서버의 토큰은 절대 쓰지 않습니다.",
+    "refresh": "새로고침", "share": "끝난 실행이나 사전 학습 모델을 Hugging Face Hub에 공유",
+    "share_intro": "**본인의** 쓰기 토큰을 붙여 넣으세요. 이번 업로드에만 쓰이고 저장되거나 표시되지 않으며, "
+                   "서버의 토큰은 쓰지 않습니다 (앱 소유자가 허용한 경우 제외).",
     "repo_id": "저장소 id (owner/name)", "token": "Hugging Face 토큰", "push": "Hub에 올리기", "repo_url": "저장소 URL",
+    "push_source": "올릴 것 (끝난 실행 또는 사전 학습 모델)", "private_repo": "비공개 저장소",
+    "periodic_intro": "**보고 있는 실행이 학습하는 동안:** 몇 분마다 최신 체크포인트를 올리고 (가중치가 바뀐 경우에만), "
+                      "끝날 때 한 번 더 올립니다.",
+    "push_every": "올리는 간격 (분, 5 이상)", "push_periodic": "학습 중 주기적으로 올리기",
+    "push_periodic_stop": "주기적 업로드 멈추기",
     "latent_intro": "모든 이미지는 잠재 벡터 z에서 나오고, 시드 하나가 z 하나를 정합니다. 두 z 사이를 걷거나 "
                     "더하고 빼 보세요 (dcgan, gan, wgan, vae).",
     "sample": "샘플", "interpolation": "보간", "arithmetic": "벡터 연산",

@@ -15,8 +15,8 @@ from genapp import latent
 from genapp.data import synthetic_batch
 from genapp.images import make_grid, render_bars, render_scatter, to_pil
 
-from .common import (UserError, as_int, as_seed, default_model, grid, load_model, model_choices, notice,
-                     user_errors)
+from .common import (MODEL_EVENTS, UserError, as_int, as_seed, checked_number, checked_slider, default_model, grid,
+                     load_model, model_choices, notice, user_errors)
 from .i18n import t
 from ..drawing import labelled_row, upscale_for_display
 
@@ -25,7 +25,7 @@ MAX_STEPS = 16
 
 
 def _latent_model(name: str):
-    model = load_model(name)
+    model = load_model(name, fallback_from="latent")
     if not model.has_latent or model.kind != "image" or model.conditional:
         raise UserError(f"{name} is a {model.family} model, which has no latent space to walk here; "
                         f"use a dcgan, gan, wgan or vae model (cgan: see the Conditional tab).")
@@ -38,7 +38,7 @@ def generate(model_name: str, seed, count) -> Image.Image:
     """A grid of ``count`` samples (1-64) from ``model_name`` with ``seed`` (same seed, same grid)."""
     seed = as_seed(seed)
     count = as_int(count, "count", 1, MAX_COUNT)
-    model = load_model(model_name)
+    model = load_model(model_name, fallback_from="latent")
     if model.kind == "translation":
         raise UserError(f"{model_name} translates images ({model.family}); use /sketch_to_shoe or /horse_to_zebra.")
     if model.family == "toy1010":
@@ -69,6 +69,9 @@ def arithmetic(model_name: str, seeds_a: str, seeds_b: str, seeds_c: str) -> Ima
 
     Seeds are comma-separated integers, e.g. "1, 2, 3" (the DCGAN paper averages three per concept).
     """
+    for text, name in ((seeds_a, "seeds A"), (seeds_b, "seeds B"), (seeds_c, "seeds C")):
+        if len(str(text or "")) > 400:  # 16 seeds at most anyway; do not echo a novel back
+            raise UserError(f"{name} is too long: give up to 16 comma-separated integers, e.g. 1, 2, 3.")
     a = latent.parse_seeds(seeds_a, "seeds A")
     b = latent.parse_seeds(seeds_b, "seeds B")
     c = latent.parse_seeds(seeds_c, "seeds C")
@@ -82,7 +85,7 @@ def arithmetic(model_name: str, seeds_a: str, seeds_b: str, seeds_c: str) -> Ima
 def latent_map(model_name: str, size) -> Image.Image:
     """A VAE's 2-D latent space: a size x size grid decoded from evenly spaced z (first two dimensions)."""
     size = as_int(size, "size", 3, 30)
-    model = load_model(model_name)
+    model = load_model(model_name, fallback_from="latent")
     if not hasattr(model, "latent_map"):
         raise UserError(f"{model_name} is a {model.family} model; the latent map needs a vae.")
     return upscale_for_display(to_pil(make_grid(model.latent_map(size), nrow=size, padding=0)), 512)
@@ -97,19 +100,19 @@ def build() -> dict:
     with gr.Tab(t("sample")):
         with gr.Row():
             with gr.Column(scale=1):
-                seed = gr.Number(value=0, precision=0, minimum=0, label=t("seed"))
-                count = gr.Slider(1, MAX_COUNT, value=16, step=1, label=t("count"))
+                seed = checked_number(value=0, precision=0, minimum=0, label=t("seed"))
+                count = checked_slider(1, MAX_COUNT, value=16, step=1, label=t("count"))
                 gen_btn = gr.Button(t("generate"), variant="primary", elem_id="latent-generate")
                 gr.Markdown(t("vae_map_intro"))
-                map_size = gr.Slider(3, 30, value=15, step=1, label=t("map_size"))
+                map_size = checked_slider(3, 30, value=15, step=1, label=t("map_size"))
                 map_btn = gr.Button(t("latent_map"), elem_id="latent-map")
             gen_out = gr.Image(label=t("samples"), type="pil", format="png", interactive=False, height=420,
                                elem_id="latent-generate-out", elem_classes=["pixelated", "fill"], scale=2)
     with gr.Tab(t("interpolation")):
         with gr.Row():
-            seed_a = gr.Number(value=1, precision=0, minimum=0, label=t("seed_a"))
-            seed_b = gr.Number(value=2, precision=0, minimum=0, label=t("seed_b"))
-            steps = gr.Slider(2, MAX_STEPS, value=8, step=1, label=t("interp_steps"))
+            seed_a = checked_number(value=1, precision=0, minimum=0, label=t("seed_a"))
+            seed_b = checked_number(value=2, precision=0, minimum=0, label=t("seed_b"))
+            steps = checked_slider(2, MAX_STEPS, value=8, step=1, label=t("interp_steps"))
             method = gr.Radio(list(latent.METHODS), value="slerp", label=t("method"))
         interp_btn = gr.Button(t("interpolate"), variant="primary", elem_id="latent-interpolate")
         interp_out = gr.Image(label=t("strip"), type="pil", format="png", interactive=False, height=200,
@@ -125,8 +128,9 @@ def build() -> dict:
         arith_out = gr.Image(label=t("arith_result"), type="pil", format="png", interactive=False, height=240,
                              elem_id="latent-arithmetic-out", elem_classes=["pixelated", "fill"])
 
-    gen_btn.click(generate, [model, seed, count], gen_out, api_name="generate")
-    map_btn.click(latent_map, [model, map_size], gen_out, api_name="latent_map")
-    interp_btn.click(interpolate, [model, seed_a, seed_b, steps, method], interp_out, api_name="interpolate")
-    arith_btn.click(arithmetic, [model, seeds_a, seeds_b, seeds_c], arith_out, api_name="arithmetic")
+    gen_btn.click(generate, [model, seed, count], gen_out, api_name="generate", **MODEL_EVENTS)
+    map_btn.click(latent_map, [model, map_size], gen_out, api_name="latent_map", **MODEL_EVENTS)
+    interp_btn.click(interpolate, [model, seed_a, seed_b, steps, method], interp_out, api_name="interpolate",
+                     **MODEL_EVENTS)
+    arith_btn.click(arithmetic, [model, seeds_a, seeds_b, seeds_c], arith_out, api_name="arithmetic", **MODEL_EVENTS)
     return {"model": model, "notice": missing}

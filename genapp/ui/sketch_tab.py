@@ -5,7 +5,9 @@ dark lines on white, cropped and centred, like the HED edges of edges2shoes), re
 training data was (bicubic, 256 px -> the model's resolution).
 
 Endpoint: ``/sketch_to_shoe`` (an image in, the shoe out). The Sketchpad button calls the same
-function on the drawing.
+function on the drawing. Uploads are validated by ``genapp.images.load_image`` (see
+``common.read_upload``): a file it cannot use gets a message, and what it changed (an animation's
+first frame, a tiny image upscaled) is shown as a note.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from pathlib import Path
 import gradio as gr
 from PIL import Image
 
-from genapp.images import from_pil, to_pil
+from genapp.images import ImageInputError, from_pil, load_image, to_pil
 
-from .common import check_upload, default_model, load_model, model_choices, notice, user_errors
+from .common import (MODEL_EVENTS, default_model, load_model, model_choices, notice, read_upload, upload_image,
+                     user_errors)
 from .i18n import t
 from ..drawing import EmptySketch, example_sketches, sketch_to_edges
 
@@ -34,23 +37,26 @@ def shoe_from_edges(model, edges: Image.Image) -> Image.Image:
 
 
 @user_errors
-def sketch_to_shoe(sketch: Image.Image, model_name: str | None = None) -> Image.Image:
-    """A shoe photo generated from a sketch (dark lines on a light background, any size)."""
+def sketch_to_shoe(sketch, model_name: str | None = None) -> Image.Image:
+    """A shoe photo generated from a sketch (dark lines on a light background, any size).
+
+    ``sketch``: the uploaded file (a path), or bytes, a PIL image or an array.
+    """
     model = load_model(model_name or default_model("sketch"), "sketch")
     if sketch is None:
         raise EmptySketch()
-    sketch = check_upload(sketch, "a sketch")
-    return shoe_from_edges(model, sketch_to_edges(sketch))
+    return shoe_from_edges(model, sketch_to_edges(read_upload(sketch, "a sketch")))
 
 
 @user_errors
-def model_view(sketch: Image.Image | None) -> Image.Image | None:
-    """The preprocessed edge map (what the model sees); no error for an empty canvas here."""
+def model_view(sketch) -> Image.Image | None:
+    """The preprocessed edge map (what the model sees); silent for an empty canvas or a bad file
+    (the shoe button's own call says what is wrong)."""
     if sketch is None:
         return None
     try:
-        return sketch_to_edges(sketch)
-    except EmptySketch:
+        return sketch_to_edges(load_image(sketch))
+    except (EmptySketch, ImageInputError):
         return None
 
 
@@ -68,7 +74,10 @@ def drawing_image(editor: dict | None) -> Image.Image | None:
 def draw_to_shoe(editor: dict | None, model_name: str) -> tuple[Image.Image, Image.Image]:
     """The Sketchpad button: (what the model sees, the shoe)."""
     model = load_model(model_name, "sketch")
-    edges = sketch_to_edges(drawing_image(editor))  # raises EmptySketch with the user's message
+    drawing = drawing_image(editor)
+    if drawing is not None:
+        drawing = read_upload(drawing, "a drawing")  # the same size and mode checks as an upload
+    edges = sketch_to_edges(drawing)  # raises EmptySketch with the user's message
     return edges, shoe_from_edges(model, edges)
 
 
@@ -99,9 +108,10 @@ def build() -> dict:
                                    label=t("sketchpad"), height=420, elem_id="sketch-pad", layers=False)
                 draw_btn = gr.Button(t("shoe_from_drawing"), variant="primary", elem_id="sketch-draw-go")
             with gr.Tab(t("upload")):
-                # RGBA: a drawing saved with a transparent background must not turn black.
-                upload = gr.Image(type="pil", image_mode="RGBA", sources=["upload", "clipboard"],
-                                  label=t("sketch_upload"), height=380, elem_id="sketch-upload")
+                # The file reaches the handler untouched and load_image validates it (a drawing saved
+                # with a transparent background lands on white, never black).
+                upload = upload_image(sources=["upload", "clipboard"], label=t("sketch_upload"), height=380,
+                                      elem_id="sketch-upload")
                 upload_btn = gr.Button(t("shoe_from_upload"), variant="primary", elem_id="sketch-upload-go")
                 examples = gr.Examples(example_files(), inputs=upload, label=t("examples"), elem_id="sketch-examples")
                 examples.dataset.headers = []  # the header would show an untranslated i18n key
@@ -111,7 +121,7 @@ def build() -> dict:
             shoe = gr.Image(label=t("shoe"), type="pil", format="png", interactive=False, height=256,
                             elem_id="sketch-shoe", elem_classes=["fill"])
 
-    draw_btn.click(draw_to_shoe, [pad, model], [edges, shoe], api_visibility="private")
-    upload_btn.click(sketch_to_shoe, [upload, model], shoe, api_name="sketch_to_shoe")
+    draw_btn.click(draw_to_shoe, [pad, model], [edges, shoe], api_visibility="private", **MODEL_EVENTS)
+    upload_btn.click(sketch_to_shoe, [upload, model], shoe, api_name="sketch_to_shoe", **MODEL_EVENTS)
     upload_btn.click(model_view, upload, edges, api_visibility="private", show_progress="hidden")
     return {"model": model, "notice": missing}

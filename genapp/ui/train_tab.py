@@ -5,10 +5,17 @@ starts, stops and *reads* runs, so any number of visitors can watch the same one
 polls once a second while a run is being watched, and each tick sends only what changed (the
 sample grid when a new one is saved, the curves when new steps came in).
 
-Endpoints: ``/train_start``, ``/train_status``, ``/train_stop``, ``/push_to_hub`` (DESIGN.md).
+Endpoints: ``/train_start``, ``/train_status``, ``/train_stop``, ``/push_to_hub`` (DESIGN.md), and
+``/push_periodically`` / ``/stop_periodic_push`` for a run still training.
+
+The Hub panel pushes with ``genapp.hub``: the visitor's token (a password field), or the server's
+only where its owner set ``GENAPP_ALLOW_SERVER_TOKEN=1`` (``hub.resolve_token``). The token lives in
+memory for the push only: it is never logged, put in a message, written to a run folder or returned.
 """
 from __future__ import annotations
 
+import logging
+import math
 import os
 import tempfile
 import threading
@@ -18,12 +25,13 @@ import gradio as gr
 import pandas as pd
 from PIL import Image, ImageDraw
 
-from genapp import hub
+from genapp import api, hub
+from genapp.checkpoints import WEIGHTS_NAME, safe_child
 from genapp.images import gif_bytes
 from genapp.models import FAMILIES, model_class
-from genapp.runs import ACTIVE, Run, registry
+from genapp.runs import ACTIVE, Run, check_settings, registry
 
-from .common import UserError, as_int, user_errors
+from .common import PLAIN_NAME, UserError, checked_number, pretrained_present, user_errors
 from .i18n import t
 
 # The same limits (and variables) as the run registry: a public Space can lower them.
@@ -34,6 +42,10 @@ LOSS_KEYS = ("loss_d", "loss_g", "loss", "recon", "kl", "l1", "cycle", "identity
 SCORE_KEYS = ("d_x", "d_g_z")
 PLOT_POINTS = 300         # curves are thinned to about this many points per series
 GIF_FRAMES = 60
+MIN_PUSH_MINUTES = 5.0    # periodic Hub pushes at most this often: a commit per checkpoint would flood the repo
+MAX_PUSH_MINUTES = 24 * 60
+
+log = logging.getLogger("genapp.ui")
 
 FAMILY_NOTES = {
     "ring": "Green: real points (8 Gaussians on a ring). Purple: generated points. Background: D's output "
@@ -60,20 +72,11 @@ def default_lr(family: str, dataset: str | None = None) -> float:
 @user_errors
 def train_start(family: str, dataset: str, steps, batch_size, lr, seed) -> str:
     """Start a training run in the background; returns its run id (poll it with /train_status)."""
-    if family not in FAMILIES:
-        raise UserError(f"Unknown family {family!r}; choose one of: {', '.join(FAMILIES)}.")
-    steps = as_int(steps, "steps", 1, MAX_STEPS)
-    batch_size = as_int(batch_size, "batch size", 1, MAX_BATCH)
-    seed = as_int(seed, "seed", 0, MAX_SEED)
-    if lr in (None, ""):
-        lr = None
-    else:
-        try:
-            lr = float(lr)
-        except (TypeError, ValueError):
-            raise UserError(f"The learning rate must be a number such as 0.0002 (got {lr!r}).") from None
-        if not 0 < lr <= 1:
-            raise UserError(f"The learning rate must be above 0 and at most 1 (got {lr}).")
+    if not isinstance(family, str) or family not in FAMILIES:
+        raise UserError(f"Unknown family {str(family)[:40]!r}; choose one of: {', '.join(FAMILIES)}.")
+    steps, batch_size, lr, seed = check_settings(steps, batch_size, lr, seed)  # the registry's own limits
+    if dataset is not None and not isinstance(dataset, str):
+        raise UserError(f"The dataset must be a name, one of: {', '.join(datasets_for(family))}.")
     dataset = (dataset or "").strip() or None
     cmd = f"python -m train {family}" + (f" --dataset {dataset}" if dataset else "") + \
         f" --steps {steps} --batch-size {batch_size}" + (f" --lr {lr}" if lr else "") + f" --seed {seed}"
@@ -82,9 +85,11 @@ def train_start(family: str, dataset: str, steps, batch_size, lr, seed) -> str:
 
 
 def _run(run_id: str) -> Run:
-    run_id = (run_id or "").strip()
+    run_id = run_id.strip() if isinstance(run_id, str) else ""
     if not run_id:
         raise UserError("No run selected: start one, or pick one from the runs list.")
+    if not PLAIN_NAME.match(run_id) or ".." in run_id:  # a name in the runs folder, never a path
+        raise UserError(f"{run_id[:80]!r} is not a run id (run ids look like 00012-dcgan-mnist).")
     return registry().get(run_id)
 
 
@@ -115,21 +120,169 @@ def train_stop(run_id: str) -> dict:
     return snap
 
 
-@user_errors
-def push_to_hub(run_id: str, repo_id: str, token: str) -> str:
-    """Push a finished run's model (config.json + model.safetensors + samples) to the Hub; returns the repo URL.
+# ---------------------------------------------------------------- the Hub panel
+_pushers: dict[str, hub.PeriodicPusher] = {}   # run id -> its periodic pusher (the token lives only in there)
+_push_notes: dict[str, str] = {}               # run id -> how its periodic push ended, for the status line
+_pushers_lock = threading.Lock()
 
-    Only the token typed here is used: never the server's own, so a visitor of a public Space
-    cannot push with the owner's account. The token is not stored, logged or returned.
+
+def push_sources() -> list[str]:
+    """What the Hub panel can push: runs that are over (newest first), then installed pretrained models."""
+    runs = [r.id for r in reversed(registry().list())
+            if r.status not in ACTIVE and (r.folder / WEIGHTS_NAME).is_file()]
+    return runs + [n for n in api.PRETRAINED_NAMES if pretrained_present(n)]
+
+
+def _push_folder(name: str) -> Path:
+    """The folder to push for a run id or a pretrained name (looked up by name, never a path)."""
+    name = name.strip() if isinstance(name, str) else ""
+    if not name:
+        raise UserError("Choose what to push: a finished run or a pretrained model.")
+    if not PLAIN_NAME.match(name) or ".." in name:
+        raise UserError(f"{name[:80]!r} is not a run id or a pretrained model name.")
+    try:
+        run = registry().get(name)
+    except KeyError:
+        run = None
+    if run is not None:
+        if run.status in ACTIVE:
+            raise UserError(f"Run {run.id} is still {run.status}; wait for it to finish or stop it first "
+                            f"(or push it periodically while it trains, below).")
+        return run.folder
+    folder = safe_child(api.pretrained_dir(), name)
+    if not (folder / WEIGHTS_NAME).is_file():
+        raise UserError(f"No finished run or installed pretrained model called {name!r}.")
+    return folder
+
+
+def _token_not_elsewhere(token, *fields) -> None:
+    """A token pasted into the wrong field must not come back in a message that quotes the field."""
+    token = token.strip() if isinstance(token, str) else ""
+    for field in fields:
+        text = field.strip() if isinstance(field, str) else ""
+        if (token and token in text) or text.startswith("hf_"):
+            raise UserError("That looks like an access token in the wrong field: the token goes in the token "
+                            "field (it is hidden there), the repo id is owner/name.")
+
+
+def _push_failed(exc: Exception, repo_id: str) -> UserError:
+    """An unexpected failure, told without its text (which could quote a request, token included)."""
+    log.error("push to %s failed: %s", repo_id, type(exc).__name__)
+    return UserError(f"The push to {repo_id} failed ({type(exc).__name__}); the model stays on this server. "
+                     f"Try again in a minute.")
+
+
+@user_errors
+def push_to_hub(run_id: str, repo_id: str, token: str, private: bool = False, progress=gr.Progress()) -> str:
+    """Push a finished run or a pretrained model (config.json, model.safetensors, a model card and a
+    sample grid) to the Hub repo ``repo_id``; returns the repo URL.
+
+    ``token``: the visitor's write token. Without one, the server's own token is used only when the
+    owner allows it (GENAPP_ALLOW_SERVER_TOKEN=1), so a visitor of a public Space cannot push with
+    the owner's account. The token is not stored, logged or returned.
     """
+    _token_not_elsewhere(token, run_id, repo_id)
+    folder = _push_folder(run_id)
+    name = folder.name
+
+    def report(fraction: float, message: str) -> None:  # hub.push's stages -> the progress bar
+        progress(fraction, desc=message.replace(str(folder), name))
+
+    try:
+        return hub.push(folder, repo_id, token if isinstance(token, str) else None, private=bool(private),
+                        progress=report)
+    except hub.HubError:
+        raise  # its messages are written for the visitor, tokens redacted
+    except Exception as exc:  # noqa: BLE001
+        raise _push_failed(exc, str(repo_id)[:100]) from None
+
+
+def _minutes(value) -> float:
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        raise UserError(f"Push every: give a number of minutes, e.g. 10 (got {str(value)[:20]!r}).") from None
+    if not math.isfinite(minutes) or not MIN_PUSH_MINUTES <= minutes <= MAX_PUSH_MINUTES:
+        raise UserError(f"Push every: between {MIN_PUSH_MINUTES:g} and {MAX_PUSH_MINUTES} minutes (got {value}); "
+                        f"more often would fill the repo with commits.")
+    return minutes
+
+
+def _stop_with_run(run: Run, pusher: hub.PeriodicPusher) -> None:
+    """Wait for the run to end, then stop its pusher (with a last push of the final weights)."""
+    while run.status in ACTIVE:
+        if run.thread is not None:
+            run.thread.join(2.0)
+        else:
+            threading.Event().wait(2.0)
+        with _pushers_lock:
+            if _pushers.get(run.id) is not pusher:
+                return  # stopped or replaced by a visitor
+    with _pushers_lock:
+        if _pushers.get(run.id) is not pusher:
+            return
+        del _pushers[run.id]
+    try:
+        pusher.stop(final_push=run.status in ("finished", "stopped"))
+        note = f"Run {run.id} {run.status}: pushed to {pusher.repo_id} {pusher.pushes} time(s)."
+    except hub.HubError as exc:
+        note = f"Run {run.id} {run.status}; the last push to {pusher.repo_id} failed: {exc}"
+    except Exception as exc:  # noqa: BLE001 -- a thread of ours: say what happened, never the token
+        note = f"Run {run.id} {run.status}; the last push to {pusher.repo_id} failed ({type(exc).__name__})."
+    log.info("%s", note)
+    _push_notes[run.id] = note
+
+
+@user_errors
+def push_periodically(run_id: str, repo_id: str, token: str, every_minutes=10, private: bool = False) -> str:
+    """Push a run that is still training every ``every_minutes`` (5 or more), CommitScheduler-style:
+    only when its weights changed, never every step; one last push when it ends, then it stops."""
+    _token_not_elsewhere(token, run_id, repo_id)
     run = _run(run_id)
-    if run.status in ACTIVE:
-        raise UserError(f"Run {run.id} is still {run.status}; wait for it to finish or stop it first.")
-    token = (token or "").strip()
-    if not token:
-        raise UserError("Paste a Hugging Face access token with write permission "
-                        "(huggingface.co/settings/tokens). The server's own token is never used.")
-    return hub.push_folder(run.folder, repo_id, token=token)
+    if run.status not in ACTIVE:
+        raise UserError(f"Run {run.id} is {run.status}; use Push to the Hub for a run that is over.")
+    minutes = _minutes(every_minutes)
+    if hub.offline():
+        raise hub.HubOffline("Offline mode (HF_HUB_OFFLINE=1): cannot push to the Hub; "
+                             "the model stays in its local folder.")
+    # Checks the repo id and the token (the same rules as a push) now, not N minutes from now.
+    pusher = hub.PeriodicPusher(run.folder, repo_id, token if isinstance(token, str) else None,
+                                every_minutes=minutes, private=bool(private))
+    with _pushers_lock:
+        old = _pushers.get(run.id)
+        _pushers[run.id] = pusher
+        _push_notes.pop(run.id, None)
+    if old is not None:
+        old.stop(final_push=False, timeout=10)
+    pusher.start()
+    threading.Thread(target=_stop_with_run, args=(run, pusher), name=f"hub-push-watch-{run.id}", daemon=True).start()
+    return (f"Pushing run {run.id} to {pusher.repo_id} every {minutes:g} minutes while it trains (only when "
+            f"its weights changed), and once more when it ends.")
+
+
+def periodic_status(run_id: str):
+    """The Hub panel's timer tick: how the watched run's periodic push is going (and stop ticking after)."""
+    rid = run_id.strip() if isinstance(run_id, str) else ""
+    with _pushers_lock:
+        pusher = _pushers.get(rid)
+    if pusher is None:
+        return _push_notes.get(rid, gr.skip()), gr.Timer(active=False)
+    text = (f"Pushing run {rid} to {pusher.repo_id} every {pusher.interval_s / 60:g} minutes: "
+            f"{pusher.pushes} push(es) so far" + (f"; the last try failed: {pusher.last_error}" if pusher.last_error
+                                                  else "") + ".")
+    return text, gr.Timer(active=True)
+
+
+@user_errors
+def stop_periodic_push(run_id: str) -> str:
+    """Stop a run's periodic push (no further commits)."""
+    run = _run(run_id)
+    with _pushers_lock:
+        pusher = _pushers.pop(run.id, None)
+    if pusher is None:
+        return _push_notes.get(run.id) or f"No periodic push is running for {run.id}."
+    pusher.stop(final_push=False, timeout=10)
+    return f"Stopped pushing run {run.id} to {pusher.repo_id} (pushed {pusher.pushes} time(s))."
 
 
 # ---------------------------------------------------------------- the live view
@@ -300,11 +453,11 @@ def build() -> dict:
             family = gr.Dropdown(list(FAMILIES), value="dcgan", label=t("family"))
             dataset = gr.Dropdown(datasets_for("dcgan"), value="mnist", label=t("dataset"), allow_custom_value=True)
             with gr.Row():
-                steps = gr.Number(value=1000, precision=0, minimum=1, maximum=MAX_STEPS, label=t("steps"))
-                batch_size = gr.Number(value=64, precision=0, minimum=1, maximum=MAX_BATCH, label=t("batch_size"))
+                steps = checked_number(value=1000, precision=0, minimum=1, maximum=MAX_STEPS, label=t("steps"))
+                batch_size = checked_number(value=64, precision=0, minimum=1, maximum=MAX_BATCH, label=t("batch_size"))
             with gr.Row():
-                lr = gr.Number(value=default_lr("dcgan", "mnist"), label=t("lr"), step=0.0001, elem_id="train-lr")
-                seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label=t("seed"))
+                lr = checked_number(value=default_lr("dcgan", "mnist"), label=t("lr"), step=0.0001, elem_id="train-lr")
+                seed = checked_number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label=t("seed"))
             with gr.Row():
                 start = gr.Button(t("start"), variant="primary", elem_id="train-start")
                 stop = gr.Button(t("stop"), variant="stop", elem_id="train-stop")
@@ -337,13 +490,25 @@ def build() -> dict:
             status_img = gr.Image(label=t("latest_sample"), type="pil", format="png", interactive=False, height=200)
         refresh = gr.Button(t("refresh"), size="sm")
         stop_json = gr.JSON(label="/train_stop")
-    with gr.Accordion(t("share"), open=False):
+    with gr.Accordion(t("share"), open=False) as share_panel:
         gr.Markdown(t("share_intro"))
         with gr.Row():
-            repo_id = gr.Textbox(label=t("repo_id"), placeholder="your-name/mnist-dcgan", max_lines=1)
-            token = gr.Textbox(label=t("token"), type="password", max_lines=1)
-        push = gr.Button(t("push"))
-        url = gr.Textbox(label=t("repo_url"), interactive=False)
+            push_source = gr.Dropdown(choices=push_sources(), value=None, allow_custom_value=True,
+                                      label=t("push_source"), elem_id="hub-source")
+            repo_id = gr.Textbox(label=t("repo_id"), placeholder="your-name/mnist-dcgan", max_lines=1,
+                                 elem_id="hub-repo")
+            token = gr.Textbox(label=t("token"), type="password", max_lines=1, elem_id="hub-token")
+        with gr.Row():
+            private = gr.Checkbox(False, label=t("private_repo"))
+            push = gr.Button(t("push"), variant="primary", elem_id="hub-push")
+        url = gr.Textbox(label=t("repo_url"), interactive=False, elem_id="hub-url")
+        gr.Markdown(t("periodic_intro"))
+        with gr.Row():
+            every = checked_number(value=10, label=t("push_every"), elem_id="hub-every")
+            periodic = gr.Button(t("push_periodic"), elem_id="hub-periodic")
+            periodic_stop = gr.Button(t("push_periodic_stop"), elem_id="hub-periodic-stop")
+        periodic_note = gr.Markdown("", elem_id="hub-periodic-status")
+        push_timer = gr.Timer(5.0, active=False)
 
     timer = gr.Timer(1.0, active=False)
     seen = gr.State({})
@@ -366,7 +531,19 @@ def build() -> dict:
     timeline.change(timeline_frame, [run_id, timeline], [timeline_img, timeline_caption],
                     api_visibility="private", show_progress="hidden", concurrency_limit=None)
     gif_btn.click(training_gif, run_id, gif_file, api_visibility="private")
-    push.click(push_to_hub, [run_id, repo_id, token], url, api_name="push_to_hub")
+    # Opening the panel lists what can be pushed, the watched run first when it is over.
+    share_panel.expand(lambda rid: gr.Dropdown(choices=push_sources(), value=rid if rid in push_sources() else None),
+                       run_id, push_source, api_visibility="private", show_progress="hidden")
+    # Pushes wait on the network, not the CPU: their own small group, never behind a model call.
+    push.click(push_to_hub, [push_source, repo_id, token, private], url, api_name="push_to_hub",
+               concurrency_id="hub", concurrency_limit=2)
+    periodic.click(push_periodically, [run_id, repo_id, token, every, private], periodic_note,
+                   api_name="push_periodically", concurrency_id="hub", concurrency_limit=2).success(
+        lambda: gr.Timer(active=True), None, push_timer, api_visibility="private")
+    push_timer.tick(periodic_status, run_id, [periodic_note, push_timer], api_visibility="private",
+                    concurrency_limit=None, show_progress="hidden")
+    periodic_stop.click(stop_periodic_push, run_id, periodic_note, api_name="stop_periodic_push",
+                        concurrency_limit=None)
     return {"run_id": run_id, "runs": runs, "watch_pick": watch_pick, "timer": timer, "seen": seen,
             "live_outputs": live_outputs}
 
