@@ -21,6 +21,7 @@ class DCGANConfig(ModelConfig):
     latent_dim: int = 100
     ngf: int = 64
     ndf: int = 64
+    d_norm: str = "batch"         # batch (the paper) | layer | none
 
 
 class DCGAN(AdversarialModel):
@@ -35,7 +36,7 @@ class DCGAN(AdversarialModel):
         init_dcgan_weights(self)
 
     def critic_norm(self) -> str:
-        return "batch"
+        return self.config.d_norm
 
     @torch.inference_mode()
     def decode(self, z: torch.Tensor) -> torch.Tensor:
