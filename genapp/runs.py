@@ -162,6 +162,16 @@ class RunRegistry:
               checkpoint_every: int | None = None, log_every: int = 10, command: str = "",
               overrides: dict[str, Any] | None = None) -> Run:
         """Build the model now (so bad settings fail here, with a message) and queue its thread."""
+        run = self._prepare(family, dataset, steps=steps, batch_size=batch_size, lr=lr, seed=seed, device=device,
+                            sample_every=sample_every, checkpoint_every=checkpoint_every, log_every=log_every,
+                            command=command, overrides=overrides)
+        self._launch(run)
+        return run
+
+    def _prepare(self, family: str, dataset: str | None, *, steps: int, batch_size: int, lr: float | None,
+                 seed: int, device: str, sample_every: int | None, checkpoint_every: int | None, log_every: int,
+                 command: str, overrides: dict[str, Any] | None) -> Run:
+        """Validate, build the model from ``seed`` and create the run folder (no thread yet)."""
         steps, batch_size, lr, seed = check_settings(steps, batch_size, lr, seed)
         with self._lock:
             waiting = sum(1 for r in self._runs.values() if r.status == "queued")
@@ -183,7 +193,6 @@ class RunRegistry:
             self._write_config(run)
             run.write_status()
             self._runs[run_id] = run
-        self._launch(run)
         return run
 
     def resume(self, run_id: str, steps: int | None = None, device: str = "auto") -> Run:
@@ -217,16 +226,19 @@ class RunRegistry:
                 self._slots[key] = threading.Semaphore(self.max_concurrent)
             return self._slots[key]
 
-    def _launch(self, run: Run) -> None:
+    def _launch(self, run: Run, slot=None, cpu_threads: int | None = None) -> None:
         try:
-            slot = self._slot(run.train_cfg.device)
+            slot = slot or self._slot(run.train_cfg.device)
         except ValueError as exc:
             self._finish(run, {"status": "failed", "step": run.step, "reason": str(exc)})
             return
-        run.thread = threading.Thread(target=self._work, args=(run, slot), name=f"run-{run.id}", daemon=True)
+        run.thread = threading.Thread(target=self._work, args=(run, slot, cpu_threads), name=f"run-{run.id}",
+                                      daemon=True)
         run.thread.start()
 
-    def _work(self, run: Run, slot: threading.Semaphore) -> None:
+    def _work(self, run: Run, slot, cpu_threads: int | None = None) -> None:
+        if cpu_threads:
+            torch.set_num_threads(cpu_threads)  # OpenMP's thread count is per calling thread: this run only
         with slot:  # wait for a free slot on this device (the queue)
             if run.stop_event.is_set():
                 self._finish(run, {"status": "stopped", "step": run.step, "reason": "stopped before it started"})
@@ -262,6 +274,44 @@ class RunRegistry:
         except OSError:
             pass
         run.model = run.model.cpu() if run.model is not None else None
+
+    # ---------------------------------------------------------------- races (the app's side-by-side presets)
+    def start_race(self, specs: list[dict[str, Any]]) -> list[Run]:
+        """Start runs that must train *at the same time*, e.g. a plain GAN against WGAN-GP.
+
+        ``specs`` are keyword arguments of :meth:`start`, one dict per run. Every model is built
+        before any thread starts, so a bad setting starts nothing. The runs of a race share one
+        slot of their device: they count as one against the per-device limit (``GENAPP_MAX_RUNS``),
+        queue together and start together, so neither waits for the other to finish. On the CPU
+        each trains with one intra-op thread, so the two share the cores evenly.
+        """
+        if not specs:
+            raise ValueError("A race needs at least one run.")
+        devices = {spec.get("device", "auto") for spec in specs}
+        if len(devices) != 1:
+            raise ValueError("The runs of a race must train on the same device.")
+        defaults = {"steps": 1000, "batch_size": 64, "lr": None, "seed": 0, "device": "auto", "sample_every": None,
+                    "checkpoint_every": None, "log_every": 10, "command": "", "overrides": None}
+        runs: list[Run] = []
+        try:
+            for spec in specs:
+                spec = {**defaults, **spec}
+                runs.append(self._prepare(spec.pop("family"), spec.pop("dataset", None), **spec))
+        except Exception:
+            for run in runs:  # never leave half a race queued forever
+                self._finish(run, {"status": "failed", "step": 0,
+                                   "reason": "another run of its race could not start"})
+            raise
+        try:
+            device = self._slot(runs[0].train_cfg.device)
+            slot, threads = _SharedSlot(device, len(runs)), None
+            if resolve_device(runs[0].train_cfg.device).type == "cpu":
+                threads = 1
+        except ValueError:
+            slot, threads = None, None  # _launch fails each run with the message
+        for run in runs:
+            self._launch(run, slot=slot, cpu_threads=threads)
+        return runs
 
     # ---------------------------------------------------------------- queries and control
     def get(self, run_id: str) -> Run:
@@ -317,6 +367,29 @@ class RunRegistry:
                     run.losses.append((s, rec))
                     _thin_append(run.loss_history, (s, rec))
             self._runs[folder.name] = run
+
+
+class _SharedSlot:
+    """One device slot held jointly by the runs of a race: the first to enter takes it (waiting
+    while the device is busy) and the others go in with it; the last one out gives it back."""
+
+    def __init__(self, slot: threading.Semaphore, n: int):
+        self._slot, self._n = slot, n
+        self._lock = threading.Lock()
+        self._entered = self._left = 0
+
+    def __enter__(self):
+        with self._lock:  # the others wait here while the first waits for the device
+            if self._entered == 0:
+                self._slot.acquire()
+            self._entered += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._left += 1
+            if self._left == self._n:
+                self._slot.release()
 
 
 HISTORY_POINTS = 1000

@@ -11,7 +11,8 @@ import os
 
 import gradio as gr
 
-from . import conditional_tab, horse_tab, latent_tab, sketch_tab, train_tab
+from . import (autoencoder_view, conditional_tab, horse_tab, lab_tab, latent_tab, lecture, race_tab, sketch_tab,
+               teaching, train_tab)
 from .common import notice, picker_update
 from .i18n import I18N, t
 
@@ -19,6 +20,7 @@ CSS = """
 .pixelated img { image-rendering: pixelated; }
 .fill img { width: 100%; height: 100%; object-fit: contain; }
 .notice { color: var(--body-text-color-subdued); }
+#lecture-status p { margin: 0; }
 """
 
 
@@ -62,20 +64,33 @@ class StudioBlocks(gr.Blocks):
 
 
 def build_app() -> gr.Blocks:
-    """GAN Studio: Train (live), Latent, Conditional, Sketch -> shoe, Horse <-> zebra."""
+    """GAN Studio: Train (live), Latent, Conditional, Sketch -> shoe, Horse <-> zebra, Lab, Race."""
     with StudioBlocks(title="GAN Studio") as demo:
         gr.Markdown(t("title"))
-        with gr.Tabs():
-            with gr.Tab(t("tab_train"), id="train", elem_id="tab-train"):
+        lecturer = lecture.build()                    # teaching layer: lecture mode, links, Learn panels
+        link = teaching.link_box()
+        with gr.Tabs() as tabs:
+            with gr.Tab(t("tab_train"), id="train", elem_id="tab-train") as train_page:
+                train_learn = teaching.learn_panel("dcgan", "train-learn")
                 train = train_tab.build()
+                vae_box = autoencoder_view.build()
             with gr.Tab(t("tab_latent"), id="latent", elem_id="tab-latent") as latent_page:
+                teaching.learn_panel("latent", "latent-learn")
                 latent = latent_tab.build()
             with gr.Tab(t("tab_conditional"), id="conditional", elem_id="tab-conditional") as cond_page:
+                teaching.learn_panel("cgan", "cond-learn")
                 cond = conditional_tab.build()
             with gr.Tab(t("tab_sketch"), id="sketch", elem_id="tab-sketch") as sketch_page:
+                teaching.learn_panel("pix2pix", "sketch-learn")
                 sketch = sketch_tab.build()
             with gr.Tab(t("tab_horse"), id="horse", elem_id="tab-horse") as horse_page:
+                teaching.learn_panel("cyclegan", "horse-learn")
                 horse = horse_tab.build()
+            with gr.Tab(t("tab_lab"), id="lab", elem_id="tab-lab") as lab_page:
+                lab_learn = teaching.learn_panel("lab", "lab-learn", extra="ring")
+                lab = lab_tab.build()
+            with gr.Tab(t("tab_race"), id="race", elem_id="tab-race") as race_page:
+                race = race_tab.build()
 
         playgrounds = (("latent", latent), ("conditional", cond), ("sketch", sketch), ("horse", horse))
         # Opening a playground refreshes its model list: a run finished a minute ago shows up.
@@ -89,9 +104,15 @@ def build_app() -> gr.Blocks:
             notices = [notice(name) for name, _ in playgrounds]
             return (*pickers, *notices, *train_tab.on_load())
 
-        demo.load(on_load, [tab["model"] for _, tab in playgrounds],
-                  [tab["model"] for _, tab in playgrounds] + [tab["notice"] for _, tab in playgrounds] +
-                  [train["runs"], train["watch_pick"], train["run_id"], train["timer"], train["seen"]],
-                  api_visibility="private")
+        loaded = demo.load(on_load, [tab["model"] for _, tab in playgrounds],
+                           [tab["model"] for _, tab in playgrounds] + [tab["notice"] for _, tab in playgrounds] +
+                           [train["runs"], train["watch_pick"], train["run_id"], train["timer"], train["seen"]],
+                           api_visibility="private")
+
+        pages = {"train": train_page, "latent": latent_page, "conditional": cond_page, "sketch": sketch_page,
+                 "horse": horse_page, "lab": lab_page, "race": race_page}
+        teaching.wire(demo, tabs=tabs, pages=pages, lecturer=lecturer, link=link, train=train,
+                      train_learn=train_learn, vae_box=vae_box, latent=latent, cond=cond, sketch=sketch, horse=horse,
+                      lab=lab, lab_learn=lab_learn, race=race, loaded=loaded)
     demo.queue(**queue_settings())
     return demo

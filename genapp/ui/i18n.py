@@ -120,6 +120,99 @@ KO = {
                   "순환 일관성 손실이 제 역할을 한 것입니다.",
 }
 
+# ---------------------------------------------------------------- teaching layer (issue 8)
+# The Learn panels' texts live, gradio-free, in learn_text.py; they become keys learn_<topic>.
+TEACH_EN = {
+    "tab_lab": "Lab (step by step)", "tab_race": "Race (presets)",
+    "learn": "Learn",
+    # lecture mode
+    "lecture_title": "Lecturer", "lecture_token": "Lecturer token", "lecture_unlock": "Unlock", "lecture_lock": "Lock",
+    "lecture_off": "Lecture mode is off: everyone can start and stop training.",
+    "lecture_visitor": "**Lecture mode (read-only).** The lecturer runs the training; you watch the same live runs. "
+                       "The Latent, Conditional, Sketch, Horse and Lab tabs are yours to play with.",
+    "lecture_unlocked": "**Lecturer.** Training controls are unlocked in this browser.",
+    # shareable links
+    "link_make": "Link to this view", "link_box": "Link (open it to get this tab with these settings)",
+    # train tab: autoencoder views
+    "ae_rows": "Rows, top to bottom: original test digits, noisy inputs (dae only), reconstructions; for the VAE, "
+               "then samples from N(0, I).",
+    "vae_panel": "VAE: latent map and sampling (the watched run, its current weights)",
+    "vae_panel_intro": "The VAE's latent space has 2 dimensions: decode a grid of points to see all of it, or draw "
+                       "fresh samples z ~ N(0, I). Both use the weights as they are *now* — press again while it "
+                       "trains and watch the map organise itself.",
+    "vae_sample": "Sample 64 digits", "latent_map_image": "Latent map (z₁ → right, z₂ → up)",
+    "vae_samples": "Samples z ~ N(0, I)",
+    # latent tab: export
+    "walk_gif": "Export the walk as a GIF", "walk_gif_file": "Walk GIF (A → B → A)",
+    # lab
+    "lab_intro": "**GAN training, one step at a time.** Each training step of the course is three steps: "
+                 "D on real data, D on fake data, then G. Press them yourself and watch what each one changes. "
+                 "This model is yours alone (it lives in your browser session).",
+    "lab_reset": "Reset (from the seed)", "lab_real": "① D step on real data", "lab_fake": "② D step on fake data",
+    "lab_g": "③ G step", "lab_train": "Train 100 steps (①②③ × 100)",
+    "lab_view": "Live view (after each click)", "lab_log": "Step log (latest first)",
+    "lab_start": "Press a step button (or Reset) to begin.",
+    "lab_did_real": "D step on real data", "lab_did_fake": "D step on fake data", "lab_did_g": "G step",
+    "lab_did_train": "100 training steps", "lab_did_reset": "New model from the seed",
+    "lab_stats": "clicks / optimiser steps:",
+    # race
+    "race_intro": "**Presets: one click, a fixed seed, the same demo every time.** Each starts two runs side by side "
+                  "on the same data from the same seed; they train at the same time. Any two runs can be raced "
+                  "too: type their ids.",
+    "preset_mode_collapse": "Mode collapse: GAN vs WGAN-GP", "preset_strong_d": "Discriminator too strong",
+    "preset_high_lr": "Learning rate too high", "preset_cgan_vs_gan": "cGAN vs GAN",
+    "race_preset": "Preset", "race_runs": "Runs in the race (two run ids)", "race_stop": "■ Stop the race",
+    "race_settings": "Settings of the two runs", "race_running": "Racing…", "race_finished": "Finished",
+}
+TEACH_KO = {
+    "tab_lab": "실험실 (한 단계씩)", "tab_race": "경주 (프리셋)",
+    "learn": "배우기",
+    "lecture_title": "강의자", "lecture_token": "강의자 토큰", "lecture_unlock": "잠금 해제", "lecture_lock": "잠그기",
+    "lecture_off": "강의 모드가 꺼져 있습니다. 누구나 학습을 시작하고 멈출 수 있습니다.",
+    "lecture_visitor": "**강의 모드 (보기 전용).** 학습은 강의자가 진행하고, 여러분은 같은 실행을 실시간으로 봅니다. "
+                       "잠재 공간, 조건부 생성, 스케치, 말 ↔ 얼룩말, 실험실 탭은 자유롭게 써 보세요.",
+    "lecture_unlocked": "**강의자.** 이 브라우저에서 학습 조작이 잠금 해제되었습니다.",
+    "link_make": "이 화면의 링크", "link_box": "링크 (열면 이 탭이 이 설정으로 열립니다)",
+    "ae_rows": "줄 순서 (위에서 아래로): 원본 테스트 숫자, 잡음 섞인 입력 (dae만), 재구성. VAE는 그 아래에 "
+               "N(0, I)에서 뽑은 샘플.",
+    "vae_panel": "VAE: 잠재 공간 지도와 샘플링 (보고 있는 실행의 현재 가중치)",
+    "vae_panel_intro": "VAE의 잠재 공간은 2차원입니다. 격자 위의 점들을 디코딩해 전체를 보거나, z ~ N(0, I)에서 "
+                       "새 샘플을 뽑아 보세요. 둘 다 *지금* 가중치를 씁니다. 학습 중에 다시 눌러 지도가 정리되는 "
+                       "모습을 보세요.",
+    "vae_sample": "숫자 64개 샘플링", "latent_map_image": "잠재 공간 지도 (z₁ → 오른쪽, z₂ → 위)",
+    "vae_samples": "샘플 z ~ N(0, I)",
+    "walk_gif": "걸음을 GIF로 내보내기", "walk_gif_file": "걸음 GIF (A → B → A)",
+    "lab_intro": "**GAN 학습을 한 단계씩.** 강의의 학습 한 단계는 세 단계입니다: 진짜 데이터로 D, 가짜 데이터로 D, "
+                 "그리고 G. 직접 눌러 보고 각 단계가 무엇을 바꾸는지 보세요. 이 모델은 여러분만의 것입니다 "
+                 "(브라우저 세션에만 있음).",
+    "lab_reset": "초기화 (시드로)", "lab_real": "① 진짜 데이터로 D 학습", "lab_fake": "② 가짜 데이터로 D 학습",
+    "lab_g": "③ G 학습", "lab_train": "100 스텝 학습 (①②③ × 100)",
+    "lab_view": "실시간 화면 (클릭할 때마다)", "lab_log": "단계 기록 (최근 것부터)",
+    "lab_start": "단계 버튼(또는 초기화)을 눌러 시작하세요.",
+    "lab_did_real": "진짜 데이터로 D 학습", "lab_did_fake": "가짜 데이터로 D 학습", "lab_did_g": "G 학습",
+    "lab_did_train": "학습 100 스텝", "lab_did_reset": "시드로 새 모델",
+    "lab_stats": "클릭 / 최적화 스텝:",
+    "race_intro": "**프리셋: 한 번 클릭, 고정된 시드, 매번 같은 시연.** 각 프리셋은 같은 데이터와 같은 시드로 두 실행을 "
+                  "나란히, 동시에 학습시킵니다. 실행 id 두 개를 입력하면 아무 실행이나 비교할 수 있습니다.",
+    "preset_mode_collapse": "모드 붕괴: GAN 대 WGAN-GP", "preset_strong_d": "판별자가 너무 강할 때",
+    "preset_high_lr": "학습률이 너무 높을 때", "preset_cgan_vs_gan": "cGAN 대 GAN",
+    "race_preset": "프리셋", "race_runs": "경주하는 실행 (실행 id 두 개)", "race_stop": "■ 경주 멈추기",
+    "race_settings": "두 실행의 설정", "race_running": "경주 중…", "race_finished": "끝남",
+}
+
+
+def _lessons() -> tuple[dict[str, str], dict[str, str]]:
+    from .learn_text import LESSONS
+
+    return ({f"learn_{k}": v["en"] for k, v in LESSONS.items()}, {f"learn_{k}": v["ko"] for k, v in LESSONS.items()})
+
+
+_LEARN_EN, _LEARN_KO = _lessons()
+for _key in (*TEACH_EN, *_LEARN_EN):
+    assert _key not in EN, f"teaching key {_key!r} would replace an existing text"
+EN.update(TEACH_EN, **_LEARN_EN)
+KO.update(TEACH_KO, **_LEARN_KO)
+
 assert EN.keys() == KO.keys(), sorted(set(EN) ^ set(KO))
 
 I18N = gr.I18n(en=EN, ko=KO)

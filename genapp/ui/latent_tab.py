@@ -63,6 +63,37 @@ def interpolate(model_name: str, seed_a, seed_b, steps, method: str) -> Image.Im
     return grid(model.decode(z), nrow=steps)
 
 
+GIF_FRAMES = 24   # per direction: smooth enough to project, small enough to share
+
+
+@user_errors
+def interpolation_gif(model_name: str, seed_a, seed_b, method: str) -> str:
+    """The walk from seed A to seed B and back as an animated GIF (a file to download)."""
+    import os
+    import tempfile
+    import threading
+    from pathlib import Path
+
+    from genapp.images import gif_bytes
+
+    seed_a, seed_b = as_seed(seed_a, "seed A"), as_seed(seed_b, "seed B")
+    method = (method or "slerp").strip().lower()
+    if method not in latent.METHODS:
+        raise UserError(f"method must be slerp or lerp (got {method!r}).")
+    model = _latent_model(model_name)
+    z = latent.interpolate(latent.z_from_seed(model, seed_a), latent.z_from_seed(model, seed_b), GIF_FRAMES, method)
+    frames = [upscale_for_display(to_pil(x), 224) for x in model.decode(z)]
+    frames = frames + frames[-2:0:-1]  # there and back: the GIF loops without a jump
+    folder = Path(tempfile.gettempdir()) / "gan-studio-gifs"
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(model_name))[:60]
+    path = folder / f"walk-{safe}-{seed_a}-{seed_b}-{method}.gif"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    tmp.write_bytes(gif_bytes([f.convert("RGB") for f in frames], duration_ms=80))
+    os.replace(tmp, path)
+    return str(path)
+
+
 @user_errors
 def arithmetic(model_name: str, seeds_a: str, seeds_b: str, seeds_c: str) -> Image.Image:
     """mean z(A) − mean z(B) + mean z(C): an image of [mean A, mean B, mean C, A − B + C].
@@ -118,6 +149,9 @@ def build() -> dict:
         interp_out = gr.Image(label=t("strip"), type="pil", format="png", interactive=False, height=200,
                               elem_id="latent-interpolate-out", elem_classes=["pixelated", "fill"])
         gr.Markdown(t("interp_note"))
+        with gr.Row():  # export the walk (teaching layer)
+            gif_btn = gr.Button(t("walk_gif"), elem_id="latent-gif", size="sm")
+            gif_file = gr.File(label=t("walk_gif_file"), interactive=False, elem_id="latent-gif-file")
     with gr.Tab(t("arithmetic")):
         gr.Markdown(t("arith_intro"))
         with gr.Row():
@@ -133,4 +167,7 @@ def build() -> dict:
     interp_btn.click(interpolate, [model, seed_a, seed_b, steps, method], interp_out, api_name="interpolate",
                      **MODEL_EVENTS)
     arith_btn.click(arithmetic, [model, seeds_a, seeds_b, seeds_c], arith_out, api_name="arithmetic", **MODEL_EVENTS)
-    return {"model": model, "notice": missing}
+    gif_btn.click(interpolation_gif, [model, seed_a, seed_b, method], gif_file, api_name="interpolation_gif",
+                  **MODEL_EVENTS)
+    return {"model": model, "notice": missing, "seed": seed, "count": count, "seed_a": seed_a, "seed_b": seed_b,
+            "steps": steps, "method": method}

@@ -31,6 +31,8 @@ from genapp.images import gif_bytes
 from genapp.models import FAMILIES, model_class
 from genapp.runs import ACTIVE, Run, check_settings, registry
 
+from . import lecture
+from .autoencoder_view import label_rows
 from .common import PLAIN_NAME, UserError, checked_number, pretrained_present, user_errors
 from .i18n import t
 
@@ -365,7 +367,7 @@ def live_view(run_id: str, seen: dict | None):
     active = snap["status"] in ACTIVE
     out = (
         status_markdown(snap),
-        _sample_image(sample_path) if new_sample else skip,
+        label_rows(_sample_image(sample_path), run.family) if new_sample else skip,
         loss_df if new_steps and len(loss_df) else skip,
         score_df if new_steps and len(score_df) else skip,
         snap,
@@ -389,7 +391,7 @@ def timeline_frame(run_id: str, index) -> tuple[Image.Image | None, str]:
         return None, ""
     i = max(0, min(len(samples) - 1, int(index or 0)))
     step, path = samples[i]
-    return _sample_image(path), f"sample {i + 1} / {len(samples)} · step **{step:,}**"
+    return label_rows(_sample_image(path), run.family), f"sample {i + 1} / {len(samples)} · step **{step:,}**"
 
 
 def _captioned(img: Image.Image, text: str) -> Image.Image:
@@ -412,7 +414,8 @@ def training_gif(run_id: str) -> str:
     picked = samples[::stride]
     if picked[-1] != samples[-1]:
         picked.append(samples[-1])
-    frames = [_captioned(_sample_image(p), f"step {s:,}") for s, p in picked if Path(p).exists()]
+    frames = [_captioned(label_rows(_sample_image(p), run.family), f"step {s:,}")
+              for s, p in picked if Path(p).exists()]
     data = gif_bytes(frames, duration_ms=250)
     # One file per run in the temp folder (Gradio serves files from there), replaced atomically.
     folder = Path(tempfile.gettempdir()) / "gan-studio-gifs"
@@ -514,13 +517,14 @@ def build() -> dict:
     seen = gr.State({})
     live_outputs = [status, sample, loss_plot, score_plot, status_json, runs, timeline, timer, seen]
 
-    family.change(family_changed, family, [dataset, lr], api_visibility="private")
-    dataset.change(dataset_changed, [family, dataset], lr, api_visibility="private")
-    start.click(train_start, [family, dataset, steps, batch_size, lr, seed], run_id, api_name="train_start",
-                concurrency_limit=None).success(
+    family.input(family_changed, family, [dataset, lr], api_visibility="private")
+    dataset.input(dataset_changed, [family, dataset], lr, api_visibility="private")
+    # In lecture mode only the lecturer starts and stops runs (checked on the server: lecture.guard).
+    start.click(lecture.guard(train_start), [family, dataset, steps, batch_size, lr, seed], run_id,
+                api_name="train_start", concurrency_limit=None).success(
         watch, run_id, [timer, seen], api_visibility="private").then(
         lambda: gr.Dropdown(choices=run_ids()), None, watch_pick, api_visibility="private")
-    stop.click(train_stop, run_id, stop_json, api_name="train_stop", concurrency_limit=None)
+    stop.click(lecture.guard(train_stop), run_id, stop_json, api_name="train_stop", concurrency_limit=None)
     refresh.click(train_status, run_id, [status_json, status_img], api_name="train_status", concurrency_limit=None)
     timer.tick(live_view, [run_id, seen], live_outputs, api_visibility="private", concurrency_limit=None,
                show_progress="hidden")
@@ -545,7 +549,8 @@ def build() -> dict:
     periodic_stop.click(stop_periodic_push, run_id, periodic_note, api_name="stop_periodic_push",
                         concurrency_limit=None)
     return {"run_id": run_id, "runs": runs, "watch_pick": watch_pick, "timer": timer, "seen": seen,
-            "live_outputs": live_outputs}
+            "live_outputs": live_outputs, "family": family, "dataset": dataset, "steps": steps,
+            "batch_size": batch_size, "lr": lr, "seed": seed, "start": start, "stop": stop}
 
 
 def on_load():

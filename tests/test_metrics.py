@@ -1,0 +1,216 @@
+"""Metrics: the Frechet distance, the judge, class accuracy, ring coverage and the live metrics.
+
+A tiny judge is trained for a few dozen steps in a temp folder (about a second); stub models that
+return real images stand in for a perfect generator, so every number has a known right answer.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import torch
+
+from genapp import metrics as M
+from genapp.data import load_dataset, synthetic_batch
+from genapp.models import build_model
+
+REPO = Path(__file__).resolve().parent.parent
+TEST_N = 2000
+
+
+@pytest.fixture(scope="module")
+def tiny_judge_dir(tmp_path_factory):
+    """pretrained/judge-mnist in a temp folder: a narrow judge trained for 100 steps (about 80 %),
+    measured on the first 2,000 test images (its "test split" below)."""
+    root = tmp_path_factory.mktemp("pretrained")
+    summary = M.train_judge("mnist", root / "judge-mnist", max_steps=100, batch_size=64, lr=3e-3, width=8,
+                            features=32, test_n=TEST_N, log=None)
+    return root, summary
+
+
+@pytest.fixture()
+def tiny_judge(tiny_judge_dir, monkeypatch):
+    root, _ = tiny_judge_dir
+    monkeypatch.setenv("GENAPP_PRETRAINED_DIR", str(root))
+    return M.load_judge("mnist")
+
+
+def real_test_images(n: int, label: int | None = None) -> torch.Tensor:
+    ds = load_dataset("mnist", "test")
+    x, y = ds.tensors["x"], ds.tensors["y"]
+    if label is not None:
+        x = x[y == label]
+    return x[:n].float() / 255.0
+
+
+class RealImagesCGAN:
+    """A 'perfect' conditional generator: it returns real test images of the asked class."""
+
+    conditional, kind, family = True, "image", "cgan"
+
+    def __init__(self, collapse_to: int | None = None):
+        self.config = build_model("cgan", "mnist", ngf=8, ndf=8).config
+        self.collapse_to = collapse_to  # always draw this class, whatever the label (a broken cGAN)
+
+    def generate(self, n, seed=0, label=None):
+        c = self.collapse_to if self.collapse_to is not None else label
+        return real_test_images(n, label=c)
+
+
+class PointsModel:
+    """Stands in for a ring GAN: ``points`` returns the given 2-D samples."""
+
+    kind = "toy"
+
+    def __init__(self, pts):
+        self.pts = pts
+        self.config = build_model("ring", "ring").config
+
+    def points(self, n, seed=0):
+        return self.pts[:n]
+
+
+# ---------------------------------------------------------------- Frechet distance
+def test_frechet_distance_of_identical_sets_is_zero():
+    feats = torch.randn(3000, 16) @ torch.randn(16, 16)  # correlated features
+    assert M.frechet_distance(feats, feats) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_frechet_distance_matches_the_closed_form_for_a_mean_shift_and_diagonal_covariances():
+    d = 8
+    f64 = {"dtype": torch.float64}
+    mean_a, mean_b = torch.zeros(d, **f64), torch.full((d,), 0.5, **f64)
+    var_a, var_b = torch.linspace(0.5, 2.0, d, **f64), torch.linspace(2.0, 0.1, d, **f64)
+    got = M.frechet_distance_from_stats(mean_a, torch.diag(var_a), mean_b, torch.diag(var_b))
+    want = float(((mean_a - mean_b) ** 2).sum() + ((var_a.sqrt() - var_b.sqrt()) ** 2).sum())
+    assert got == pytest.approx(want, rel=1e-9)
+
+
+def test_frechet_distance_agrees_with_the_eigenvalues_of_the_product_for_non_commuting_covariances():
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.randn(6, 6, generator=g, dtype=torch.float64), torch.randn(6, 6, generator=g, dtype=torch.float64)
+    cov_a, cov_b = a @ a.T + 0.1 * torch.eye(6, dtype=torch.float64), b @ b.T
+    mean = torch.zeros(6, dtype=torch.float64)
+    tr_sqrt = torch.linalg.eigvals(cov_a @ cov_b).real.clamp(min=0).sqrt().sum()
+    want = float(cov_a.trace() + cov_b.trace() - 2 * tr_sqrt)
+    assert M.frechet_distance_from_stats(mean, cov_a, mean, cov_b) == pytest.approx(want, rel=1e-8)
+
+
+def test_frechet_distance_is_finite_with_rank_deficient_covariances():
+    feats = torch.randn(500, 4) @ torch.randn(4, 32)  # rank 4 in 32 dimensions (dead ReLU units)
+    d = M.frechet_distance(feats, feats + 1.0)
+    assert math.isfinite(d) and d == pytest.approx(32.0, rel=1e-4)  # a pure shift: ||1||^2 = 32
+
+
+# ---------------------------------------------------------------- the judge and judge-FID
+def test_judge_trains_saves_and_loads_with_its_test_statistics(tiny_judge_dir, tiny_judge):
+    _, summary = tiny_judge_dir
+    assert summary["steps"] == 100 and summary["test_images"] == TEST_N and summary["test_accuracy"] > 0.6
+    folder = Path(summary["out"])
+    assert sorted(p.name for p in folder.iterdir()) == ["config.json", "model.safetensors"]
+    assert json.loads((folder / "config.json").read_text())["test_accuracy"] == summary["test_accuracy"]
+    assert M.load_judge("mnist") is tiny_judge  # cached
+    x = real_test_images(200)
+    assert M.judge_features(tiny_judge, x).shape == (200, tiny_judge.config.features)
+    assert tiny_judge.test_cov.abs().sum() > 0 and tiny_judge.test_mean.shape == (tiny_judge.config.features,)
+
+
+def test_judge_fid_is_zero_for_the_same_images_and_grows_with_a_shift(tiny_judge):
+    x = real_test_images(1000)
+    feats = M.judge_features(tiny_judge, x)
+    assert M.frechet_distance(feats, feats) == pytest.approx(0.0, abs=1e-6)
+    same = M.judge_fid(real_test_images(TEST_N), "mnist", judge=tiny_judge)
+    assert same == pytest.approx(0.0, abs=1e-5)  # its "test split" against its stored statistics
+    floor = M.real_floor("mnist", 1000, judge=tiny_judge)
+    shifted = M.judge_fid((x + 0.3).clamp(0, 1), "mnist", judge=tiny_judge)
+    noise = M.judge_fid(torch.rand(1000, 1, 28, 28), "mnist", judge=tiny_judge)
+    assert 0 < floor < shifted < noise
+
+
+def test_judge_rejects_images_of_the_wrong_shape(tiny_judge):
+    with pytest.raises(ValueError, match="shape"):
+        M.judge_features(tiny_judge, torch.rand(4, 3, 28, 28))
+
+
+def test_missing_judge_says_how_to_train_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("GENAPP_PRETRAINED_DIR", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="train-judge --dataset fashion"):
+        M.load_judge("fashion")
+
+
+# ---------------------------------------------------------------- class accuracy
+def test_class_accuracy_of_real_images_is_high_and_of_a_collapsed_model_is_one_tenth(tiny_judge):
+    good = M.class_accuracy(RealImagesCGAN(), n_per_class=50, judge=tiny_judge)
+    assert list(good["per_class"]) == [str(i) for i in range(10)]
+    assert good["overall"] == pytest.approx(sum(good["per_class"].values()) / 10)
+    assert good["overall"] > 0.6
+    collapsed = M.class_accuracy(RealImagesCGAN(collapse_to=1), n_per_class=50, judge=tiny_judge)
+    # the other classes only score when the judge mistakes a "1" for them
+    assert collapsed["overall"] < 0.15 and collapsed["per_class"]["1"] > 0.6
+
+
+def test_class_accuracy_of_an_untrained_cgan_lies_in_bounds_and_needs_a_conditional_model(tiny_judge):
+    torch.manual_seed(0)
+    acc = M.class_accuracy(build_model("cgan", "mnist", ngf=8, ndf=8), n_per_class=5, judge=tiny_judge)
+    assert 0.0 <= acc["overall"] <= 1.0 and all(0.0 <= v <= 1.0 for v in acc["per_class"].values())
+    with pytest.raises(ValueError, match="conditional"):
+        M.class_accuracy(build_model("dcgan", "mnist", ngf=8, ndf=8), judge=tiny_judge)
+
+
+# ---------------------------------------------------------------- ring
+def test_ring_metrics_of_real_ring_samples_cover_all_modes_with_high_quality():
+    real = synthetic_batch("ring", M.RING_N, torch.Generator().manual_seed(0))["x"]
+    got = M.ring_coverage(PointsModel(real))
+    assert got["modes"] == 8
+    assert got["hq_rate"] > 0.97  # 2-D Gaussian: P(r < 3 sigma) = 1 - exp(-4.5) = 0.989
+
+
+def test_ring_metrics_of_a_collapsed_generator_find_one_mode():
+    one_mode = synthetic_batch("ring", 4000, torch.Generator().manual_seed(1))["x"]
+    one_mode = one_mode[(one_mode[:, 0] > 1.5)]  # only the mode at (2, 0)
+    got = M.ring_coverage(PointsModel(one_mode), n=len(one_mode))
+    assert got["modes"] == 1 and got["hq_rate"] > 0.97
+
+
+# ---------------------------------------------------------------- live metrics and the CLI
+def test_live_metrics_per_family(tiny_judge):
+    torch.manual_seed(0)
+    dc = M.live_metrics(build_model("dcgan", "mnist", ngf=8, ndf=8))
+    assert set(dc) == {"judge_fid_1k"} and dc["judge_fid_1k"] > 0
+    cg = M.live_metrics(build_model("cgan", "mnist", ngf=8, ndf=8))
+    assert set(cg) == {"judge_fid_1k", "class_acc"} and 0 <= cg["class_acc"] <= 1
+    assert set(M.live_metrics(build_model("ring", "ring", hidden=16))) == {"modes", "hq_rate"}
+    assert M.live_metrics(build_model("toy1010", "toy1010")) == {}
+    # no judge for Fashion-MNIST in this temp pretrained/: losses only, no crash
+    assert M.live_metrics(build_model("dcgan", "fashion", ngf=8, ndf=8)) == {}
+
+
+def test_evaluate_cli_prints_the_full_metrics_json(tiny_judge, tmp_path, capsys):
+    torch.manual_seed(0)
+    build_model("cgan", "mnist", ngf=8, ndf=8).save_pretrained(tmp_path / "tiny-cgan")
+    assert M.main(["evaluate", str(tmp_path / "tiny-cgan"), "--n", "300", "--n-per-class", "5"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["family"] == "cgan" and out["n"] == 300 and out["n_per_class"] == 5
+    assert out["judge_fid"] > out["real_floor"] > 0 and out["fid_over_floor"] > 1
+    assert len(out["class_accuracy_per_class"]) == 10 and 0 <= out["class_accuracy"] <= 1
+
+
+def test_evaluate_cli_explains_a_model_without_judge_metrics(tmp_path, capsys):
+    build_model("toy1010", "toy1010").save_pretrained(tmp_path / "toy")
+    assert M.main(["evaluate", str(tmp_path / "toy")]) == 1
+    assert "No judge metrics" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the shipped judges
+@pytest.mark.parametrize("dataset,minimum", [("mnist", 0.98), ("fashion", 0.88)])
+def test_shipped_judge_is_accurate(dataset, minimum, monkeypatch):
+    folder = REPO / "pretrained" / f"judge-{dataset}"
+    if not (folder / "model.safetensors").exists():
+        pytest.skip(f"pretrained/judge-{dataset} is not built")
+    judge = M.load_judge(folder=folder)
+    test = load_dataset(dataset, "test")
+    x, y = test.tensors["x"][:2000].float() / 255.0, test.tensors["y"][:2000]
+    assert float((M.judge_predict(judge, x) == y).float().mean()) >= minimum
+    assert judge.config.test_accuracy >= minimum
