@@ -320,9 +320,17 @@ def evaluate(model, *, n: int = FID_N, n_per_class: int = 1000, seed: int = 0) -
     if getattr(model, "kind", "") == "toy" and model.config.dataset == "ring":
         result["ring"] = {**ring_coverage(model, RING_N, seed=seed), "n": RING_N}
         return result
+    if model.family in ("pix2pix", "cyclegan"):  # held-out pairs / photos (translation_metrics.py)
+        from . import translation_metrics as tm
+
+        t0 = time.perf_counter()
+        result.update(tm.pix2pix_metrics(model) if model.family == "pix2pix" else tm.cyclegan_metrics(model))
+        result["eval_seconds"] = round(time.perf_counter() - t0, 1)
+        return result
     if not _judged(model):
         raise ValueError(f"No judge metrics for {model.family} on {model.config.dataset}: "
-                         f"the judges cover {', '.join(JUDGE_DATASETS)} image generators and the ring.")
+                         f"the judges cover {', '.join(JUDGE_DATASETS)} image generators, the ring, "
+                         f"pix2pix and CycleGAN.")
     judge = load_judge(model.config.dataset)
     t0 = time.perf_counter()
     fid = judge_fid(model, n=n, seed=seed, judge=judge)
@@ -403,8 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m genapp.metrics", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train-judge", help="train a judge classifier and save it (default: pretrained/judge-<dataset>)")
-    t.add_argument("--dataset", choices=JUDGE_DATASETS, required=True)
-    t.add_argument("--epochs", type=float, default=3)
+    t.add_argument("--dataset", choices=(*JUDGE_DATASETS, "horse2zebra"), required=True)
+    t.add_argument("--epochs", type=float, help="default: 3 (mnist, fashion), 12 (horse2zebra)")
     t.add_argument("--batch-size", type=int, default=64)
     t.add_argument("--lr", type=float, default=1e-3)
     t.add_argument("--seed", type=int, default=0)
@@ -420,8 +428,14 @@ def main(argv: list[str] | None = None) -> int:
         import shlex
 
         command = "python -m genapp.metrics " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
-        train_judge(args.dataset, args.out, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                    seed=args.seed, command=command)
+        if args.dataset == "horse2zebra":
+            from .translation_metrics import train_horse_zebra_judge
+
+            train_horse_zebra_judge(args.out, epochs=args.epochs or 12, batch_size=args.batch_size, lr=args.lr,
+                                    seed=args.seed, command=command)
+        else:
+            train_judge(args.dataset, args.out, epochs=args.epochs or 3, batch_size=args.batch_size, lr=args.lr,
+                        seed=args.seed, command=command)
         return 0
     from .api import load
 

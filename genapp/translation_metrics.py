@@ -1,0 +1,241 @@
+"""Quality of the image-to-image models, on our own held-out split (``data.HOLDOUT_FRACTION``).
+
+* **pix2pix** (edges2shoes): the L1 distance, in [0, 1] pixel units, between the generated shoe and
+  the real photo of each held-out pair, next to two references measured on the same pairs -- the
+  mean training photo (what an L1-only model that ignores the sketch would drift to) and the
+  edge map itself -- plus a visual sheet (edges / generated / real).
+* **CycleGAN** (horse2zebra): a small **horse/zebra judge** (a CNN trained by the project on our
+  train split of trainA / trainB, shipped in ``pretrained/judge-horse2zebra``) gives the fraction of
+  held-out horses it calls zebra after G: horse -> zebra (and of held-out zebras it calls horse
+  after F), next to its calls on the untranslated photos; the **cycle L1** |F(G(x)) - x| says
+  whether the horse's content survives the round trip; the sheet shows it.
+
+Neither model nor judge ever sees the held-out files while training. Command line::
+
+    python -m genapp.metrics train-judge --dataset horse2zebra    # -> pretrained/judge-horse2zebra/
+    python -m genapp.metrics evaluate edges2shoes-pix2pix         # these metrics as JSON
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from .config import JsonConfig
+from .data import load_dataset
+
+SHEET_N = 8          # pairs / photos on a visual sheet
+
+
+# ---------------------------------------------------------------- the horse/zebra judge
+@dataclass
+class HorseZebraJudgeConfig(JsonConfig):
+    kind: str = "judge"               # marks the folder as a judge, not a generative model
+    dataset: str = "horse2zebra"
+    channels: int = 3
+    image_size: int = 64
+    width: int = 32                   # channels of the first conv; doubling twice
+    val_accuracy: float = 0.0         # on our held-out horses and zebras, measured after training
+    command: str = ""
+
+
+class HorseZebraJudge(nn.Module):
+    """Four strided convs (32, 64, 128, 128) + global average pooling + one logit (zebra).
+
+    Global pooling makes it judge *texture and colour everywhere in the image* (stripes, coats),
+    not where an animal stands, so a translated horse is judged by what it looks like, not by
+    its pose. BatchNorm after the inner convs trains it in a few minutes on a CPU; it is always
+    used in eval mode (running statistics), so an image's call never depends on its batch.
+    """
+
+    def __init__(self, config: HorseZebraJudgeConfig):
+        super().__init__()
+        self.config = config
+        w = config.width
+        chans = [config.channels, w, 2 * w, 4 * w, 4 * w]
+        layers: list[nn.Module] = []
+        for i, (a, b) in enumerate(zip(chans, chans[1:])):
+            layers += [nn.Conv2d(a, b, 4, 2, 1, bias=i == 0)] + ([nn.BatchNorm2d(b)] if i else [])
+            layers.append(nn.LeakyReLU(0.2, True))
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Linear(chans[-1], 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Images (N, 3, S, S) in [0, 1] -> zebra logits (N,)."""
+        return self.head(self.body(x * 2 - 1).mean((2, 3))).view(-1)
+
+
+def _resize(x: torch.Tensor, size: int) -> torch.Tensor:
+    x = x.float()
+    if x.shape[-2:] != (size, size):
+        x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False, antialias=True)
+    return x
+
+
+@torch.no_grad()
+def zebra_probability(judge: HorseZebraJudge, images: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+    """P(zebra) per image (N, 3, H, W) in [0, 1], any size."""
+    judge.eval()
+    x = _resize(images, judge.config.image_size)
+    return torch.cat([torch.sigmoid(judge(x[i:i + batch_size])) for i in range(0, len(x), batch_size)])
+
+
+_JUDGES: dict[tuple[str, float], HorseZebraJudge] = {}
+_LOCK = threading.Lock()
+
+
+def horse_zebra_judge_dir() -> Path:
+    from .api import pretrained_dir
+
+    return pretrained_dir() / "judge-horse2zebra"
+
+
+def load_horse_zebra_judge(folder: str | Path | None = None) -> HorseZebraJudge:
+    """The shipped judge (``pretrained/judge-horse2zebra``) or one from ``folder``; cached."""
+    folder = Path(folder) if folder is not None else horse_zebra_judge_dir()
+    weights = folder / "model.safetensors"
+    if not weights.exists():
+        raise FileNotFoundError(f"No horse/zebra judge in {folder}. Train it with: "
+                                f"python -m genapp.metrics train-judge --dataset horse2zebra --out {folder}")
+    key = (str(weights.resolve()), weights.stat().st_mtime)
+    with _LOCK:
+        if key in _JUDGES:
+            return _JUDGES[key]
+    judge = HorseZebraJudge(HorseZebraJudgeConfig.from_dict(json.loads((folder / "config.json").read_text())))
+    judge.load_state_dict(load_file(str(weights)), strict=True)
+    judge.eval().requires_grad_(False)
+    with _LOCK:
+        _JUDGES[key] = judge
+    return judge
+
+
+def _augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """Random horizontal flips and small shifts (reflect-pad 4, random crop): 2,000 photos are few."""
+    flip = torch.rand(len(x), generator=gen) < 0.5
+    x = torch.where(flip[:, None, None, None], x.flip(-1), x)
+    pad = F.pad(x, (4, 4, 4, 4), mode="reflect")
+    i, j = (int(v) for v in torch.randint(0, 9, (2,), generator=gen))
+    return pad[..., i:i + x.size(-2), j:j + x.size(-1)]
+
+
+def train_horse_zebra_judge(out: str | Path | None = None, *, epochs: float = 12, batch_size: int = 32,
+                            lr: float = 1e-3, seed: int = 0, image_size: int = 64, max_steps: int | None = None,
+                            log=print, command: str = "") -> dict[str, Any]:
+    """Train the judge on our train split of trainA (horse, 0) and trainB (zebra, 1); measure it on
+    the held-out split; save it to ``out`` (default ``pretrained/judge-horse2zebra``)."""
+    out = Path(out) if out is not None else horse_zebra_judge_dir()
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    train, val = load_dataset("horse2zebra", "train", image_size), load_dataset("horse2zebra", "val", image_size)
+    xs = torch.cat([train.tensors["a"], train.tensors["b"]])
+    ys = torch.cat([torch.zeros(len(train.tensors["a"])), torch.ones(len(train.tensors["b"]))])
+    config = HorseZebraJudgeConfig(image_size=image_size, command=command)
+    judge = HorseZebraJudge(config)
+    opt = torch.optim.Adam(judge.parameters(), lr=lr)
+    total = max_steps if max_steps is not None else int(round(epochs * len(xs) / batch_size))
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, total))
+    # Balance the classes (about 1,000 horses, 1,200 zebras): weight each by the other's share.
+    pos_weight = torch.tensor((ys == 0).sum().item() / max(1, (ys == 1).sum().item()))
+    perm, pos, t0 = torch.randperm(len(xs), generator=gen), 0, time.perf_counter()
+    judge.train()
+    for step in range(1, total + 1):
+        if pos + batch_size > len(perm):
+            perm, pos = torch.randperm(len(xs), generator=gen), 0
+        idx = perm[pos:pos + batch_size]
+        pos += batch_size
+        x = _augment(xs[idx].float() / 255.0, gen)
+        loss = F.binary_cross_entropy_with_logits(judge(x), ys[idx], pos_weight=pos_weight)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        schedule.step()
+        if log and (step % 100 == 0 or step == total):
+            log(f"step {step}/{total}  loss {loss.item():.4f}")
+    train_s = time.perf_counter() - t0
+    p_horse = zebra_probability(judge, val.tensors["a"].float() / 255.0)
+    p_zebra = zebra_probability(judge, val.tensors["b"].float() / 255.0)
+    correct = int((p_horse < 0.5).sum()) + int((p_zebra >= 0.5).sum())
+    accuracy = correct / (len(p_horse) + len(p_zebra))
+    judge.config.val_accuracy = round(accuracy, 4)
+    out.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in judge.state_dict().items()}, str(out / "model.safetensors"),
+              metadata={"format": "pt"})
+    (out / "config.json").write_text(json.dumps(judge.config.to_dict(), indent=2))
+    summary = {"dataset": "horse2zebra", "val_accuracy": round(accuracy, 4),
+               "val_horses_called_horse": round(float((p_horse < 0.5).float().mean()), 4),
+               "val_zebras_called_zebra": round(float((p_zebra >= 0.5).float().mean()), 4),
+               "val_images": len(p_horse) + len(p_zebra), "train_images": len(xs), "steps": total,
+               "batch_size": batch_size, "lr": lr, "seed": seed, "train_seconds": round(train_s, 1), "out": str(out)}
+    if log:
+        log(json.dumps(summary))
+    return summary
+
+
+# ---------------------------------------------------------------- pix2pix
+def _l1_per_image(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    return (a.float() - b.float()).abs().flatten(1).mean(1)
+
+
+def pix2pix_metrics(model, batch_size: int = 50) -> dict[str, Any]:
+    """L1 (pixels in [0, 1]) of generated vs real photos on the held-out pairs, with references."""
+    size = model.config.image_size
+    val, train = load_dataset("edges2shoes", "val", size), load_dataset("edges2shoes", "train", size)
+    edges, photos = val.tensors["a"].float() / 255.0, val.tensors["b"].float() / 255.0
+    fake = torch.cat([model.translate(edges[i:i + batch_size]) for i in range(0, len(edges), batch_size)])
+    mean_photo = (train.tensors["b"].float() / 255.0).mean(0, keepdim=True)
+    l1 = _l1_per_image(fake, photos)
+    return {"heldout_pairs": len(edges), "image_size": size,
+            "l1": round(float(l1.mean()), 4), "l1_median": round(float(l1.median()), 4),
+            "l1_mean_train_photo": round(float(_l1_per_image(mean_photo.expand_as(photos), photos).mean()), 4),
+            "l1_edges_as_photo": round(float(_l1_per_image(edges, photos).mean()), 4)}
+
+
+def pix2pix_sheet(model, n: int = SHEET_N) -> tuple[torch.Tensor, int]:
+    """Rows: held-out edges, generated shoes, real shoes (a grid of 3 x n)."""
+    val = load_dataset("edges2shoes", "val", model.config.image_size)
+    step = max(1, len(val.tensors["a"]) // n)
+    edges = val.tensors["a"][::step][:n].float() / 255.0
+    photos = val.tensors["b"][::step][:n].float() / 255.0
+    return torch.cat([edges, model.translate(edges), photos]), n
+
+
+# ---------------------------------------------------------------- CycleGAN
+def cyclegan_metrics(model, judge: HorseZebraJudge | None = None, batch_size: int = 50) -> dict[str, Any]:
+    """Judged zebra after horse -> zebra on held-out horses (and the reverse), cycle L1 both ways."""
+    judge = judge or load_horse_zebra_judge()
+    size = model.config.image_size
+    val = load_dataset("horse2zebra", "val", size)
+    horses, zebras = val.tensors["a"].float() / 255.0, val.tensors["b"].float() / 255.0
+
+    def run(x, direction):
+        parts = [model.cycle(x[i:i + batch_size], direction) for i in range(0, len(x), batch_size)]
+        return torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts])
+
+    as_zebra, horse_back = run(horses, "horse2zebra")
+    as_horse, zebra_back = run(zebras, "zebra2horse")
+    return {"heldout_horses": len(horses), "heldout_zebras": len(zebras), "image_size": size,
+            "horse2zebra_judged_zebra": round(float((zebra_probability(judge, as_zebra) >= 0.5).float().mean()), 4),
+            "horses_judged_zebra_untranslated": round(float((zebra_probability(judge, horses) >= 0.5).float().mean()), 4),
+            "zebra2horse_judged_horse": round(float((zebra_probability(judge, as_horse) < 0.5).float().mean()), 4),
+            "zebras_judged_horse_untranslated": round(float((zebra_probability(judge, zebras) < 0.5).float().mean()), 4),
+            "cycle_l1_horse": round(float(_l1_per_image(horse_back, horses).mean()), 4),
+            "cycle_l1_zebra": round(float(_l1_per_image(zebra_back, zebras).mean()), 4),
+            "judge_val_accuracy": judge.config.val_accuracy}
+
+
+def cyclegan_sheet(model, n: int = SHEET_N) -> tuple[torch.Tensor, int]:
+    """Rows: held-out horses, as zebras, cycled back; held-out zebras, as horses, cycled back."""
+    val = load_dataset("horse2zebra", "val", model.config.image_size)
+    pick = lambda t: t[::max(1, len(t) // n)][:n].float() / 255.0  # noqa: E731 - spread over the split
+    horses, zebras = pick(val.tensors["a"]), pick(val.tensors["b"])
+    fz, rh = model.cycle(horses, "horse2zebra")
+    fh, rz = model.cycle(zebras, "zebra2horse")
+    return torch.cat([horses, fz, rh, zebras, fh, rz]), n

@@ -1,0 +1,122 @@
+"""Metrics of the translation models: pix2pix L1 on held-out pairs, the horse/zebra judge, CycleGAN.
+
+Stub models that return the real answer (the held-out photo, a real zebra) stand in for perfect
+models, so every number has a known right answer; a tiny judge trains for a few steps.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from genapp import metrics as M
+from genapp import translation_metrics as TM
+from genapp.data import load_dataset
+from genapp.models import build_model
+
+SIZE = 32  # the metrics run at the model's own resolution; small keeps the test fast
+
+
+class OraclePix2Pix:
+    """A perfect pix2pix: for each held-out edge map it returns that pair's real photo."""
+
+    family = "pix2pix"
+
+    def __init__(self):
+        self.config = build_model("pix2pix", "edges2shoes", image_size=SIZE, ngf=8, ndf=8).config
+        val = load_dataset("edges2shoes", "val", SIZE)
+        self.pairs = {bytes(a.numpy()): b.float() / 255.0 for a, b in zip(val.tensors["a"], val.tensors["b"])}
+
+    def translate(self, x, direction=None):
+        return torch.stack([self.pairs[bytes((xi * 255).round().to(torch.uint8).numpy())] for xi in x])
+
+
+def test_pix2pix_l1_is_zero_for_a_perfect_model_and_positive_for_an_untrained_one():
+    perfect = TM.pix2pix_metrics(OraclePix2Pix())
+    assert perfect["heldout_pairs"] == 100 and perfect["image_size"] == SIZE
+    assert perfect["l1"] == 0.0
+    # the references: a shoe-shaped blur and the edge map are both far from the photos
+    assert 0.05 < perfect["l1_mean_train_photo"] < 0.5 and 0.05 < perfect["l1_edges_as_photo"] < 0.6
+    torch.manual_seed(0)
+    untrained = build_model("pix2pix", "edges2shoes", image_size=SIZE, ngf=8, ndf=8)
+    m = M.evaluate(untrained)  # the same numbers through the card protocol's entry point
+    assert m["family"] == "pix2pix" and 0.05 < m["l1"] < 1.0
+
+
+def test_pix2pix_sheet_rows_are_edges_generated_real():
+    grid, n = TM.pix2pix_sheet(OraclePix2Pix(), n=4)
+    assert n == 4 and grid.shape == (12, 3, SIZE, SIZE)
+    assert torch.allclose(grid[4:8], grid[8:12])  # the oracle's shoes are the real ones
+
+
+@pytest.fixture(scope="module")
+def tiny_judge(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("judge") / "judge-horse2zebra"
+    summary = TM.train_horse_zebra_judge(folder, image_size=SIZE, max_steps=30, batch_size=32, lr=3e-3, log=None)
+    return folder, summary
+
+
+def test_judge_trains_saves_and_loads_the_same(tiny_judge):
+    folder, summary = tiny_judge
+    assert summary["val_images"] == 107 + 133  # our held-out 10 % of trainA (horses) and trainB (zebras)
+    assert 0.0 <= summary["val_accuracy"] <= 1.0
+    assert sorted(p.name for p in folder.iterdir()) == ["config.json", "model.safetensors"]
+    config = json.loads((folder / "config.json").read_text())
+    assert config["kind"] == "judge" and config["dataset"] == "horse2zebra" and config["image_size"] == SIZE
+    judge = TM.load_horse_zebra_judge(folder)
+    x = torch.rand(5, 3, 80, 80)  # any size: resized to the judge's
+    p = TM.zebra_probability(judge, x)
+    assert p.shape == (5,) and ((0 <= p) & (p <= 1)).all()
+    assert torch.equal(p, TM.zebra_probability(TM.load_horse_zebra_judge(folder), x))
+    # a call never depends on the rest of the batch (eval-mode BatchNorm)
+    assert torch.allclose(p[:1], TM.zebra_probability(judge, x[:1]), atol=1e-6)
+
+
+def test_missing_judge_names_the_command(tmp_path):
+    with pytest.raises(FileNotFoundError, match="train-judge --dataset horse2zebra"):
+        TM.load_horse_zebra_judge(tmp_path / "nowhere")
+
+
+class SwapCycleGAN:
+    """A 'perfect' CycleGAN for the metric: a horse becomes a real held-out zebra and comes back
+    as itself; a zebra becomes a real held-out horse and comes back as itself."""
+
+    family = "cyclegan"
+
+    def __init__(self):
+        self.config = build_model("cyclegan", "horse2zebra", image_size=SIZE, ngf=8, ndf=8, n_blocks=1).config
+        val = load_dataset("horse2zebra", "val", SIZE)
+        self.horses, self.zebras = val.tensors["a"].float() / 255.0, val.tensors["b"].float() / 255.0
+        self.used = {"horse2zebra": 0, "zebra2horse": 0}  # the metric calls in batches: go on where we were
+
+    def cycle(self, x, direction="horse2zebra"):
+        other = self.zebras if direction == "horse2zebra" else self.horses
+        idx = (self.used[direction] + torch.arange(len(x))) % len(other)
+        self.used[direction] += len(x)
+        return other[idx], x.clone()
+
+
+def test_cyclegan_metrics_against_a_perfect_swap(tiny_judge):
+    judge = TM.load_horse_zebra_judge(tiny_judge[0])
+    m = TM.cyclegan_metrics(SwapCycleGAN(), judge=judge)
+    assert m["heldout_horses"] > 100 and m["heldout_zebras"] > 100
+    assert m["cycle_l1_horse"] == 0.0 and m["cycle_l1_zebra"] == 0.0
+    # translated horses are real zebras: the judge calls them zebra exactly as often as it calls
+    # the first held-out zebras zebra
+    val = load_dataset("horse2zebra", "val", SIZE)
+    zebras = val.tensors["b"][:m["heldout_horses"]].float() / 255.0
+    expected = float((TM.zebra_probability(judge, zebras) >= 0.5).float().mean())
+    assert m["horse2zebra_judged_zebra"] == pytest.approx(expected, abs=1e-4)
+    for key in ("horses_judged_zebra_untranslated", "zebra2horse_judged_horse", "zebras_judged_horse_untranslated"):
+        assert 0.0 <= m[key] <= 1.0
+
+
+def test_cyclegan_evaluate_with_an_untrained_model(tiny_judge, monkeypatch):
+    monkeypatch.setenv("GENAPP_PRETRAINED_DIR", str(tiny_judge[0].parent))
+    torch.manual_seed(0)
+    model = build_model("cyclegan", "horse2zebra", image_size=SIZE, ngf=8, ndf=8, n_blocks=1)
+    m = M.evaluate(model)
+    assert m["family"] == "cyclegan" and m["cycle_l1_horse"] > 0.01
+    grid, n = TM.cyclegan_sheet(model, n=3)
+    assert n == 3 and grid.shape == (18, 3, SIZE, SIZE)
