@@ -1,0 +1,207 @@
+"""Turn a finished run into a shipped model: ``pretrained/<name>/`` with a measured model card.
+
+    python -m genapp.publish RUN_DIR NAME --hardware "CPU, 2 cores" [--note "..."] [--fp32]
+
+Writes ``config.json`` (the model config plus the run's ``"train"`` settings), ``model.safetensors``
+(fp16 storage by default: half the size, and the metrics below are measured on the fp16 weights as
+shipped), ``sample.png`` (the model's sheet at fixed inputs) and ``README.md`` -- the model card:
+the exact command, data, resolution, seed, training time and hardware, and the full metric
+protocol of ``genapp.metrics.evaluate``. A copy of the sheet goes to ``docs/samples/<name>.png``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import save_file
+
+from .api import load, pretrained_dir
+from .images import grid_image
+
+REPO = Path(__file__).resolve().parent.parent
+
+DATA = {
+    "mnist": "MNIST train split (60,000 digits); metrics on the 10,000 test digits",
+    "fashion": "Fashion-MNIST train split (60,000 images); metrics on the 10,000 test images",
+    "edges2shoes": "edges2shoes: 900 of the 1,000 train pairs in `$GENAPP_DATA_DIR` (the last 100 by file name "
+                   "are held out for the metrics)",
+    "horse2zebra": "horse2zebra trainA / trainB: 90 % of each (the last 10 % by file name, 107 horses and "
+                   "133 zebras, are held out for the metrics)",
+}
+
+
+def sheet(model) -> tuple[torch.Tensor, int]:
+    """What the card shows: 8 x 8 samples at seed 0 (a row per class for a cGAN), or the
+    held-out sheet of a translation model."""
+    from . import translation_metrics as tm
+
+    if getattr(model, "kind", "") == "toy":  # ring / toy1010: the live view's picture
+        from .data import load_dataset
+
+        return model.preview(load_dataset(model.config.dataset).fixed_batch(64))
+    if model.family == "pix2pix":
+        return tm.pix2pix_sheet(model)
+    if model.family == "cyclegan":
+        return tm.cyclegan_sheet(model)
+    if getattr(model, "conditional", False):
+        k = model.config.num_classes
+        return torch.cat([model.generate(k, seed=0, label=c) for c in range(k)]), k
+    return model.generate(64, seed=0), 8
+
+
+def _fp16(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {k: (v.half() if v.is_floating_point() else v).contiguous() for k, v in tensors.items()}
+
+
+def _rows(metrics: dict[str, Any]) -> list[str]:
+    rows = []
+    for key, val in metrics.items():
+        if key in ("family", "dataset", "seed") or isinstance(val, dict):
+            continue
+        rows.append(f"| {key} | {val} |")
+    per_class = metrics.get("class_accuracy_per_class")
+    if per_class:
+        rows.append("| class_accuracy per class | " + ", ".join(f"{k}: {v:.3f}" for k, v in per_class.items()) + " |")
+    return rows
+
+
+def card_text(name: str, model, train: dict, status: dict, metrics: dict, hardware: str, note: str) -> str:
+    from .hub import FAMILY_TITLES
+    from .models import model_class
+
+    c = model.config
+    cls = model_class(c.family, c.dataset)
+    size = f"{c.image_size}×{c.image_size} px, {c.channels} channel{'s' if c.channels != 1 else ''}"
+    minutes = status.get("wall_s", 0) / 60
+    title = FAMILY_TITLES.get(c.family, c.family)
+    title = title[:1].upper() + title[1:]
+    note_block = f"\n{note.strip()}\n" if note else ""
+    tags = "\n".join(f"- {t}" for t in dict.fromkeys(["gan-studio", c.family, c.dataset]))
+    usage = (f'y = model.translate(x{", direction=" + repr("horse2zebra") if c.family == "cyclegan" else ""})'
+             "   # (N, C, H, W) in [0, 1], any size" if cls.kind == "translation" else
+             "x = model.generate(16, seed=0" + (", label=3" if getattr(model, "conditional", False) else "")
+             + ")   # (16, C, H, W) in [0, 1]")
+    return f"""---
+library_name: genapp
+pipeline_tag: {cls.task}
+tags:
+{tags}
+datasets:
+- {c.dataset}
+---
+
+# {name}
+
+{title} trained by GAN Studio's own `python -m train` on real data.
+
+![Samples](sample.png)
+
+| | |
+|---|---|
+| family / dataset | `{c.family}` / `{c.dataset}` |
+| data | {DATA.get(c.dataset, c.dataset)} |
+| resolution | {size} |
+| seed | {train.get("seed")} |
+| steps | {status.get("step")} at batch {train.get("batch_size")}, lr {c.lr} |
+| training time | {minutes:.1f} min |
+| hardware | {hardware} |
+| weights | {"fp16" if metrics.get("_fp16") else "fp32"} storage; the metrics were measured on these weights |
+
+Exact command (repository root, `GENAPP_DATA_DIR` pointing at the data):
+
+```bash
+{train.get("command") or "(not recorded)"}
+```
+{note_block}
+## Measured metrics
+
+`python -m genapp.metrics evaluate pretrained/{name}` (see `genapp/metrics.py` and
+`genapp/translation_metrics.py` for the protocol):
+
+| metric | value |
+|---|---|
+{chr(10).join(_rows({k: v for k, v in metrics.items() if not k.startswith("_")}))}
+
+## Use
+
+```python
+import genapp
+model = genapp.load("{name}")
+{usage}
+```
+
+## Model config
+
+```json
+{json.dumps(c.to_dict(), indent=2)}
+```
+"""
+
+
+def publish(run_dir: str | Path, name: str, *, hardware: str, note: str = "", fp16: bool = True,
+            out_root: str | Path | None = None, docs: bool = True) -> dict[str, Any]:
+    """Write ``<out_root or pretrained/>/<name>`` from the finished run in ``run_dir``; returns the metrics."""
+    from .checkpoints import safe_child
+    from .metrics import evaluate
+
+    run_dir = Path(run_dir)
+    status = json.loads((run_dir / "status.json").read_text()) if (run_dir / "status.json").exists() else {}
+    if status.get("status") not in ("finished", "stopped"):
+        raise ValueError(f"{run_dir} is not a finished run (status: {status.get('status', 'unknown')}).")
+    run_config = json.loads((run_dir / "config.json").read_text())
+    out_root = Path(out_root) if out_root is not None else pretrained_dir()
+    out = safe_child(out_root, name)
+    model = load(str(run_dir))
+    with tempfile.TemporaryDirectory(dir=out_root) as tmp:
+        tmp = Path(tmp)
+        (tmp / "config.json").write_text(json.dumps(run_config, indent=2))
+        tensors = model.state_dict_for_save()
+        save_file(_fp16(tensors) if fp16 else {k: v.contiguous() for k, v in tensors.items()},
+                  str(tmp / "model.safetensors"), metadata={"format": "pt"})
+        shipped = load(str(tmp))  # measure what we ship
+        metrics = evaluate(shipped)
+        metrics["_fp16"] = fp16
+        images, nrow = sheet(shipped)
+        grid_image(images, nrow=nrow, scale=2 if images.shape[-1] <= 32 else 1).save(tmp / "sample.png")
+        (tmp / "README.md").write_text(card_text(name, shipped, run_config.get("train", {}), status, metrics,
+                                                 hardware, note), encoding="utf-8")
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(tmp, out)
+    out.chmod(0o755)
+    for f in out.iterdir():
+        f.chmod(0o644)
+    if docs:
+        (REPO / "docs" / "samples").mkdir(parents=True, exist_ok=True)
+        shutil.copy(out / "sample.png", REPO / "docs" / "samples" / f"{name}.png")
+    metrics.pop("_fp16")
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m genapp.publish", description=__doc__.split("\n")[0])
+    p.add_argument("run_dir", type=Path)
+    p.add_argument("name", help="the pretrained name, e.g. mnist-dcgan")
+    p.add_argument("--hardware", required=True, help='e.g. "CPU, 2 cores (x86_64), PyTorch 2.14"')
+    p.add_argument("--note", default="", help="a paragraph for the card (what was cut, and why)")
+    p.add_argument("--fp32", action="store_true", help="keep fp32 weights (default: fp16 storage)")
+    p.add_argument("--out-root", type=Path, help="default: pretrained/")
+    args = p.parse_args(argv)
+    try:
+        metrics = publish(args.run_dir, args.name, hardware=args.hardware, note=args.note, fp16=not args.fp32,
+                          out_root=args.out_root, docs=args.out_root is None)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(metrics, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Publishing a finished run as a pretrained model: files, fp16 weights, a card with the command and
+the measured metrics; refusing runs that did not finish and names that leave the folder."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+import genapp
+from genapp.publish import publish
+from train.__main__ import main as train_main
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    run = tmp_path_factory.mktemp("runs") / "vae-run"
+    assert train_main(["vae", "--dataset", "mnist", "--steps", "20", "--batch-size", "32", "--seed", "3",
+                       "--out", str(run), "--set", "hidden=[32,16]"]) == 0
+    return run
+
+
+def test_publish_writes_a_loadable_fp16_model_with_a_measured_card(finished_run, tmp_path):
+    metrics = publish(finished_run, "mnist-vae", hardware="CPU (test)", note="Cut: 20 steps only.",
+                      out_root=tmp_path, docs=False)
+    out = tmp_path / "mnist-vae"
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "config.json", "model.safetensors", "sample.png"]
+    assert metrics["judge_fid"] > metrics["real_floor"] > 0 and metrics["n"] == 10_000
+    from safetensors import safe_open
+    with safe_open(str(out / "model.safetensors"), "pt") as f:
+        assert {f.get_tensor(k).dtype for k in f.keys()} == {torch.float16}
+    shipped, original = genapp.load(str(out)), genapp.load(str(finished_run))
+    assert torch.allclose(shipped.generate(8, seed=1), original.generate(8, seed=1), atol=2e-2)
+    card = (out / "README.md").read_text()
+    command = json.loads((finished_run / "config.json").read_text())["train"]["command"]
+    assert command in card and "CPU (test)" in card and "Cut: 20 steps only." in card
+    assert f"| judge_fid | {metrics['judge_fid']} |" in card and "fp16 storage" in card
+    assert "![Samples](sample.png)" in card
+
+
+def test_publish_refuses_unfinished_runs_and_bad_names(finished_run, tmp_path):
+    status = json.loads((finished_run / "status.json").read_text())
+    try:
+        (finished_run / "status.json").write_text(json.dumps({**status, "status": "running"}))
+        with pytest.raises(ValueError, match="not a finished run"):
+            publish(finished_run, "mnist-vae", hardware="x", out_root=tmp_path, docs=False)
+    finally:
+        (finished_run / "status.json").write_text(json.dumps(status))
+    with pytest.raises(ValueError, match="Invalid name"):
+        publish(finished_run, "../escape", hardware="x", out_root=tmp_path, docs=False)
+    assert not any(tmp_path.iterdir())
