@@ -182,6 +182,11 @@ METRIC_NOTES = {  # what each logged number means, in the course's words
     "loss": "training loss", "recon": "reconstruction loss", "kld": "KL divergence",
     "fid": "Frechet distance on the judge classifier's features (lower is better)",
     "accuracy": "class accuracy judged by the classifier", "modes": "modes of the ring covered",
+    "kl": "KL divergence", "cycle": "cycle-consistency L1", "identity": "identity L1", "l1": "L1 to the real photo",
+    "judge_fid_1k": "judge-FID of 1,000 samples at a fixed z (live metric; lower is better, compare over time)",
+    "class_acc": "share of 1,000 cGAN samples the judge calls the asked class",
+    "hq_rate": "share of 2,500 samples within 3 sigma of a mode",
+    "pattern_error": "mean distance of the generated pattern from [1, 0, 1, 0]",
 }
 
 
