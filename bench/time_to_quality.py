@@ -6,8 +6,9 @@ Trains a fresh dcgan on MNIST with the app's engine (``genapp.trainer.train``, b
 course recipe) and, every ``--every`` seconds of training, pauses the clock to measure the full
 protocol of the pretrained models (judge-FID of 10,000 samples vs the 10,000 test images, next to
 the real-vs-real floor at the same n). Prints one line per check and the first time the target
-is met. Also saves the grid shown at 60 s (the lecture target: digits recognizable a minute after
-Start) to bench/out/dcgan_60s.png.
+is met. Saves the grid of each check to bench/out/dcgan_<seconds>s.png (look at them: when do the
+digits become recognizable?) and the grid at 60 s (the lecture target: digits recognizable a
+minute after Start) to bench/out/dcgan_60s.png.
 """
 from __future__ import annotations
 
@@ -58,6 +59,8 @@ def main() -> None:
             clock["shot60"] = True
         if clock["train_s"] >= clock["next"]:
             fid = judge_fid(model, "mnist", args.n)
+            # what the live view shows at this moment (the Train tab's fixed z): look at them
+            grid_image(model.generate(64, seed=42), 8, 2).save(out_dir / f"dcgan_{clock['next']:.0f}s.png")
             print(f"  train {clock['train_s']:6.1f}s  step {e['step']:5d}  judge-FID {fid:8.2f}  "
                   f"({fid / floor:5.1f}x floor)", flush=True)
             if fid <= 3 * floor and clock["hit"] is None:

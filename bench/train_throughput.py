@@ -27,7 +27,6 @@ sys.path.insert(0, str(REPO))
 
 from genapp.data import BatchStream, data_dir, load_dataset  # noqa: E402
 from genapp.models import build_model  # noqa: E402
-from genapp.models.base import to_tanh_space  # noqa: E402
 
 
 # ---------------------------------------------------------------- the reference input pipelines

@@ -4,41 +4,11 @@ to docs/screenshots/ (or $GENAPP_SCREENSHOTS_DIR).
 """
 from __future__ import annotations
 
-import os
-import time
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it (apt-get install chromium)",
-                allow_module_level=True)
-playwright = pytest.importorskip("playwright.sync_api", reason="the browser tests need the playwright package")
+from .browser import open_app, shot, wait_img
 
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas 3 deprecations inside Gradio
-
-SHOTS = Path(os.environ.get("GENAPP_SCREENSHOTS_DIR", Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
-VIEWPORT = {"width": 1280, "height": 900}
-TIMEOUT = 60_000  # ms; this machine is small and shared
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-def open_app(browser, url: str, locale: str = "en-US"):
-    ctx = browser.new_context(locale=locale, viewport=VIEWPORT)
-    page = ctx.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(url + "/", wait_until="load")
-    page.wait_for_selector("#train-start")
-    return page
 
 
 @pytest.fixture(scope="module")
@@ -48,20 +18,8 @@ def page(browser, app_url):
     page.context.close()
 
 
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    time.sleep(0.5)  # let the last image paint
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
 def tab(page, name: str) -> None:
     page.get_by_role("tab", name=name, exact=True).click()
-
-
-def wait_img(page, elem_id: str) -> None:
-    """An output image has arrived (its <img> has loaded, with a real size)."""
-    page.wait_for_function(f"(() => {{ const i = document.querySelector('#{elem_id} img');"
-                           f" return i && i.complete && i.naturalWidth > 0; }})()")
 
 
 def toast_text(page) -> str:

@@ -10,7 +10,7 @@ import torch
 import genapp
 from genapp import checkpoints as ckpt
 from genapp.config import TrainConfig
-from genapp.data import BatchStream, Dataset, load_dataset, synthetic_batch
+from genapp.data import BatchStream, load_dataset, synthetic_batch
 from genapp.models import FAMILIES, build_model
 from genapp.trainer import train
 

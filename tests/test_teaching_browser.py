@@ -11,60 +11,21 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it (apt-get install chromium)",
-                allow_module_level=True)
-playwright = pytest.importorskip("playwright.sync_api", reason="the browser tests need the playwright package")
+from . import browser as B
+from .browser import open_app, wait_img, wait_text
 
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas 3 deprecations inside Gradio
 
-SHOTS = Path(os.environ.get("GENAPP_SCREENSHOTS_DIR", Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
-VIEWPORT = {"width": 1280, "height": 900}
-TIMEOUT = 60_000        # ms; this machine is small and shared
 RACE_TIMEOUT = 400_000  # the mode-collapse race: about 30-60 s on 2 busy cores, with room to spare
 TOKEN = "lecture-token-browser-2b9c"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-def open_app(browser, url: str, query: str = "", locale: str = "en-US"):
-    ctx = browser.new_context(locale=locale, viewport=VIEWPORT)
-    page = ctx.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(url + "/" + query, wait_until="load")
-    page.wait_for_selector("#train-start", state="attached")
-    return page
-
-
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    time.sleep(0.5)  # let the last image paint
-    page.screenshot(path=str(SHOTS / f"teaching_{name}.png"), full_page=True)
-
-
-def wait_img(page, elem_id: str) -> str:
-    page.wait_for_function(f"(() => {{ const i = document.querySelector('#{elem_id} img');"
-                           f" return i && i.complete && i.naturalWidth > 0; }})()")
-    return page.locator(f"#{elem_id} img").get_attribute("src")
-
-
-def wait_text(page, elem_id: str, text: str, timeout: int = TIMEOUT) -> str:
-    page.wait_for_function(f"(document.querySelector('#{elem_id}') || {{}}).innerText?.includes({text!r})",
-                           timeout=timeout)
-    return page.locator(f"#{elem_id}").inner_text()
+    B.shot(page, f"teaching_{name}")
 
 
 def open_accordion(page, elem_id: str) -> None:

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from ..config import ModelConfig
-from .base import AdversarialModel, seeded_noise
+from .base import AdversarialModel
 
 
 @dataclass

@@ -17,9 +17,7 @@ from dataclasses import dataclass
 import torch
 
 from ..config import ModelConfig
-from .base import from_tanh_space, seeded_noise
 from .dcgan import DCGAN
-from .layers import DCGANDiscriminator, DCGANGenerator, init_dcgan_weights
 from .ring import RingGAN
 
 

@@ -1,0 +1,53 @@
+"""What the browser tests share: Debian's Chromium driven by Playwright, pages of the app, waits
+for images and texts, screenshots to docs/screenshots/ (or $GENAPP_SCREENSHOTS_DIR).
+
+Importing this module skips the importing test module when Chromium or Playwright is missing;
+the ``browser`` fixture itself lives in conftest.py.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it (apt-get install chromium)",
+                allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api", reason="the browser tests need the playwright package")
+
+SHOTS = Path(os.environ.get("GENAPP_SCREENSHOTS_DIR", Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+VIEWPORT = {"width": 1280, "height": 900}
+TIMEOUT = 60_000  # ms; this machine is small and shared
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def open_app(browser, url: str, query: str = "", locale: str = "en-US"):
+    """A fresh context (its own session) on the app, with ``query`` (e.g. "?tab=race")."""
+    ctx = browser.new_context(locale=locale, viewport=VIEWPORT)
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url + "/" + query, wait_until="load")
+    page.wait_for_selector("#train-start", state="attached")
+    return page
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    time.sleep(0.5)  # let the last image paint
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def wait_img(page, elem_id: str) -> str:
+    """An output image has arrived (its <img> has loaded, with a real size); returns its src."""
+    page.wait_for_function(f"(() => {{ const i = document.querySelector('#{elem_id} img');"
+                           f" return i && i.complete && i.naturalWidth > 0; }})()")
+    return page.locator(f"#{elem_id} img").get_attribute("src")
+
+
+def wait_text(page, elem_id: str, text: str, timeout: int = TIMEOUT) -> str:
+    page.wait_for_function(f"(document.querySelector('#{elem_id}') || {{}}).innerText?.includes({text!r})",
+                           timeout=timeout)
+    return page.locator(f"#{elem_id}").inner_text()
