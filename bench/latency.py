@@ -1,4 +1,4 @@
-"""Latency of /generate and /sketch_to_shoe: through gradio_client (HTTP + queue + PNG) and in process.
+"""Latency of every playground endpoint: through gradio_client (HTTP + queue + PNG) and in process.
 
     GENAPP_DATA_DIR=../shared/data python bench/latency.py [--n 30] [--pretrained DIR]
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import sys
@@ -24,7 +25,10 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 NEEDED = {"mnist-dcgan": ("dcgan", "mnist", {"ngf": 8, "ndf": 8}),
-          "edges2shoes-pix2pix": ("pix2pix", "edges2shoes", {"image_size": 32, "ngf": 8, "ndf": 8})}
+          "mnist-cgan": ("cgan", "mnist", {"ngf": 8, "ndf": 8}),
+          "mnist-vae": ("vae", "mnist", {"hidden": (32, 16)}),
+          "edges2shoes-pix2pix": ("pix2pix", "edges2shoes", {"image_size": 32, "ngf": 8, "ndf": 8}),
+          "horse2zebra-cyclegan": ("cyclegan", "horse2zebra", {"image_size": 32, "ngf": 8, "ndf": 8, "n_blocks": 1})}
 
 
 def percentile(xs: list[float], q: float) -> float:
@@ -55,7 +59,7 @@ def prepare_models(pretrained: Path, scratch: Path) -> tuple[Path, list[str]]:
         src = pretrained / name
         dst = scratch / name
         if (src / "model.safetensors").exists():
-            dst.symlink_to(src.resolve(), target_is_directory=True)
+            shutil.copytree(src, dst)  # a copy: the app does not follow symlinked model folders
         else:
             genapp.build_model(family, dataset, **overrides).save_pretrained(dst)
             tiny.append(name)
@@ -67,6 +71,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=30, help="timed calls per endpoint and path (default 30)")
     ap.add_argument("--count", type=int, default=16, help="images per /generate call (default 16)")
     ap.add_argument("--pretrained", type=Path, default=REPO / "pretrained")
+    ap.add_argument("--only", nargs="*", help="endpoint names to time (default: all), e.g. generate sketch_to_shoe")
     args = ap.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="gan-studio-bench-"))
@@ -76,15 +81,22 @@ def main() -> None:
 
     import torch
     from gradio_client import Client, handle_file
+    from PIL import Image
 
     from genapp.ui import build_app
     from genapp.drawing import example_sketches
-    from genapp.ui.latent_tab import generate
+    from genapp.ui.conditional_tab import conditional, every_class
+    from genapp.ui.horse_tab import horse_to_zebra
+    from genapp.ui.latent_tab import arithmetic, generate, interpolate, latent_map
     from genapp.ui.sketch_tab import sketch_to_shoe
 
     sketch = example_sketches()["sneaker"]
     sketch_path = scratch / "sneaker.png"
     sketch.save(sketch_path)
+    photo_path = scratch / "photo.jpg"  # a 256 px photo-like picture (what a visitor uploads)
+    g = torch.Generator().manual_seed(0)
+    Image.fromarray((torch.rand(256, 256, 3, generator=g) * 255).byte().numpy()).save(photo_path)
+    photo = Image.open(photo_path).convert("RGB")
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -96,9 +108,24 @@ def main() -> None:
     cases = {
         "/generate": (lambda i: client.predict("mnist-dcgan", i, args.count, api_name="/generate"),
                       lambda i: generate("mnist-dcgan", i, args.count)),
+        "/interpolate": (lambda i: client.predict("mnist-dcgan", i, i + 1, 8, "slerp", api_name="/interpolate"),
+                         lambda i: interpolate("mnist-dcgan", i, i + 1, 8, "slerp")),
+        "/arithmetic": (lambda i: client.predict("mnist-dcgan", "1,2,3", "4,5,6", f"{i},8,9", api_name="/arithmetic"),
+                        lambda i: arithmetic("mnist-dcgan", "1,2,3", "4,5,6", f"{i},8,9")),
+        "/latent_map": (lambda i: client.predict("mnist-vae", 15, api_name="/latent_map"),
+                        lambda i: latent_map("mnist-vae", 15)),
+        "/conditional": (lambda i: client.predict("mnist-cgan", "3", i, args.count, api_name="/conditional"),
+                         lambda i: conditional("mnist-cgan", "3", i, args.count)),
+        "/every_class": (lambda i: client.predict("mnist-cgan", i, 8, api_name="/every_class"),
+                         lambda i: every_class("mnist-cgan", i, 8)),
         "/sketch_to_shoe": (lambda i: client.predict(handle_file(str(sketch_path)), api_name="/sketch_to_shoe"),
                             lambda i: sketch_to_shoe(sketch, "edges2shoes-pix2pix")),
+        "/horse_to_zebra": (lambda i: client.predict(handle_file(str(photo_path)), "horse2zebra",
+                                                     api_name="/horse_to_zebra"),
+                            lambda i: horse_to_zebra(photo, "horse2zebra", "horse2zebra-cyclegan")),
     }
+    if args.only:
+        cases = {k: v for k, v in cases.items() if k.strip("/") in args.only}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs; "
           f"n = {args.n}, /generate count = {args.count}")
     if tiny:
