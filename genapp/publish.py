@@ -71,14 +71,31 @@ def _rows(metrics: dict[str, Any]) -> list[str]:
     return rows
 
 
-def card_text(name: str, model, train: dict, status: dict, metrics: dict, hardware: str, note: str) -> str:
+def training_seconds(run_dir: Path, status: dict, train: dict) -> float:
+    """The run's training wall time: the CLI's own figure, or for a resumed run (whose status only
+    knows its last part) the span of its metrics.jsonl timestamps."""
+    from .checkpoints import read_jsonl
+
+    if not train.get("extra", {}).get("resumed_with"):
+        return float(status.get("wall_s", 0))
+    last = status.get("step", float("inf"))  # a killed run may have logged past its last checkpoint
+    times = [r["time"] for r in read_jsonl(run_dir / "metrics.jsonl")
+             if isinstance(r, dict) and "time" in r and r.get("step", 0) <= last]
+    return max(times) - min(times) if times else float(status.get("wall_s", 0))
+
+
+def card_text(name: str, model, train: dict, status: dict, metrics: dict, hardware: str, note: str,
+              seconds: float) -> str:
     from .hub import FAMILY_TITLES
     from .models import model_class
 
     c = model.config
     cls = model_class(c.family, c.dataset)
     size = f"{c.image_size}×{c.image_size} px, {c.channels} channel{'s' if c.channels != 1 else ''}"
-    minutes = status.get("wall_s", 0) / 60
+    minutes = seconds / 60
+    extra = train.get("extra", {})
+    resumed = "".join(f"\nContinued at step {at:,} with `{cmd}`." for at, cmd in
+                      zip(extra.get("resumed_at", []), extra.get("resumed_with", [])))
     title = FAMILY_TITLES.get(c.family, c.family)
     title = title[:1].upper() + title[1:]
     note_block = f"\n{note.strip()}\n" if note else ""
@@ -118,6 +135,7 @@ Exact command (repository root, `GENAPP_DATA_DIR` pointing at the data):
 ```bash
 {train.get("command") or "(not recorded)"}
 ```
+{resumed}
 {note_block}
 ## Measured metrics
 
@@ -169,8 +187,9 @@ def publish(run_dir: str | Path, name: str, *, hardware: str, note: str = "", fp
         metrics["_fp16"] = fp16
         images, nrow = sheet(shipped)
         grid_image(images, nrow=nrow, scale=2 if images.shape[-1] <= 32 else 1).save(tmp / "sample.png")
-        (tmp / "README.md").write_text(card_text(name, shipped, run_config.get("train", {}), status, metrics,
-                                                 hardware, note), encoding="utf-8")
+        train = run_config.get("train", {})
+        (tmp / "README.md").write_text(card_text(name, shipped, train, status, metrics, hardware, note,
+                                                 training_seconds(run_dir, status, train)), encoding="utf-8")
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(tmp, out)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import math
 
 import pytest
@@ -274,6 +275,33 @@ def test_cli_end_to_end(tmp_path):
     assert ckpt.read_jsonl(out / "metrics.jsonl")[-1]["step"] == 12
     x = genapp.load(str(out)).generate(2, seed=0)
     assert x.shape == (2, 1, 28, 28)
+    # the config still says how the run began, and lists how it was continued
+    train_cfg = json.loads((out / "config.json").read_text())["train"]
+    assert train_cfg["command"] == cfg["train"]["command"] and train_cfg["steps"] == 12
+    assert train_cfg["extra"]["resumed_at"] == [8] and "--resume" in train_cfg["extra"]["resumed_with"][0]
+
+
+def test_cli_sigterm_stops_after_a_step_with_a_checkpoint(tmp_path):
+    """`kill <pid>` on a background `python -m train` (which ignores SIGINT) stops it cleanly."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "run"
+    repo = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", "train", "dcgan", "--dataset", "mnist", "--steps", "100000",
+                             "--batch-size", "4", "--set", "ngf=8", "--set", "ndf=8", "--out", str(out),
+                             "--sample-every", "1000000", "--checkpoint-every", "1000000", "--device", "cpu"],
+                            cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    while not ckpt.read_jsonl(out / "metrics.jsonl") and time.time() < deadline:  # it is training
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read().decode()[-500:]
+    status = json.loads((out / "status.json").read_text())
+    assert status["status"] == "stopped" and 0 < status["step"] < 100000
+    assert json.loads((out / "training_state.json").read_text())["step"] == status["step"]  # checkpointed there
 
 
 def test_cli_help_lists_families_and_datasets(capsys):

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import shlex
+import signal
 import sys
 import threading
 import time
@@ -99,13 +100,21 @@ def main(argv: list[str] | None = None) -> int:
     steps_per_epoch = max(1, len(ds) // cfg.batch_size)
     steps = args.steps or (int(round(args.epochs * steps_per_epoch)) if args.epochs else None)
     steps = steps or (max(cfg.steps, start_step) if args.resume else 1000)
+    extra = {"lr": model.config.lr}
+    if args.resume and cfg.command:  # keep how the run began; list how it was continued
+        extra["resumed_with"] = [*cfg.extra.get("resumed_with", []), command]
+        extra["resumed_at"] = [*cfg.extra.get("resumed_at", []), start_step]
+        command = cfg.command
     cfg = cfg.replace(steps=steps, device=args.device, command=command,
                       sample_every=args.sample_every or (cfg.sample_every if args.resume else max(1, min(200, steps // 10))),
                       checkpoint_every=args.checkpoint_every or (cfg.checkpoint_every if args.resume else max(1, min(1000, steps))),
-                      extra={"lr": model.config.lr})
+                      extra=extra)
     folder.mkdir(parents=True, exist_ok=True)
 
     stop = threading.Event()
+    # `kill <pid>` (SIGTERM) stops like Ctrl-C: after the current step, with a checkpoint. A run
+    # started in the background (`... &`) ignores SIGINT, so this is how one stops it cleanly.
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     bar = tqdm(total=steps, initial=start_step, desc=f"{model.family}/{model.config.dataset}", unit="step")
     last = {}
 
