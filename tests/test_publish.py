@@ -3,6 +3,7 @@ the measured metrics; refusing runs that did not finish and names that leave the
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import torch
@@ -10,6 +11,8 @@ import torch
 import genapp
 from genapp.publish import publish
 from train.__main__ import main as train_main
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +23,9 @@ def finished_run(tmp_path_factory):
     return run
 
 
-def test_publish_writes_a_loadable_fp16_model_with_a_measured_card(finished_run, tmp_path):
+def test_publish_writes_a_loadable_fp16_model_with_a_measured_card(finished_run, tmp_path, monkeypatch):
+    # the metrics need the shipped MNIST judge (other tests point GENAPP_PRETRAINED_DIR elsewhere)
+    monkeypatch.setenv("GENAPP_PRETRAINED_DIR", str(REPO / "pretrained"))
     metrics = publish(finished_run, "mnist-vae", hardware="CPU (test)", note="Cut: 20 steps only.",
                       out_root=tmp_path, docs=False)
     out = tmp_path / "mnist-vae"
