@@ -121,7 +121,7 @@ def judge_predict(judge: Judge, images: torch.Tensor, batch_size: int = 1000) ->
 
 
 # ---------------------------------------------------------------- loading (cached)
-_JUDGES: dict[tuple[str, float], Judge] = {}
+_JUDGES: dict[tuple[str, float], nn.Module] = {}
 _LOCK = threading.Lock()
 
 
@@ -131,30 +131,33 @@ def judge_dir(dataset: str) -> Path:
     return pretrained_dir() / f"judge-{dataset}"
 
 
+def load_judge_folder(folder: Path, build, dataset: str) -> nn.Module:
+    """A judge network from ``folder`` (``config.json`` + ``model.safetensors``), built by
+    ``build(config_dict)``, in eval mode without gradients; cached per file and modification time."""
+    weights = folder / "model.safetensors"
+    if not weights.exists():
+        raise FileNotFoundError(f"No judge in {folder}. Train it with: "
+                                f"python -m genapp.metrics train-judge --dataset {dataset} --out {folder}")
+    key = (str(weights.resolve()), weights.stat().st_mtime)
+    with _LOCK:
+        if key in _JUDGES:
+            return _JUDGES[key]
+    judge = build(json.loads((folder / "config.json").read_text()))
+    own = judge.state_dict()
+    judge.load_state_dict({k: v.to(own[k].dtype) for k, v in load_file(str(weights)).items()}, strict=True)
+    judge.eval().requires_grad_(False)
+    with _LOCK:
+        _JUDGES[key] = judge
+    return judge
+
+
 def load_judge(dataset: str | None = None, folder: str | Path | None = None) -> Judge:
     """The judge for ``dataset`` (from ``pretrained/judge-<dataset>``) or from ``folder``; cached."""
     if folder is None:
         if dataset not in JUDGE_DATASETS:
             raise ValueError(f"There is a judge for {', '.join(JUDGE_DATASETS)} only, not {dataset!r}.")
         folder = judge_dir(dataset)
-    folder = Path(folder)
-    weights = folder / "model.safetensors"
-    if not weights.exists():
-        raise FileNotFoundError(f"No judge in {folder}. Train it with: "
-                                f"python -m genapp.metrics train-judge --dataset {dataset or 'mnist'} --out {folder}")
-    key = (str(weights.resolve()), weights.stat().st_mtime)
-    with _LOCK:
-        if key in _JUDGES:
-            return _JUDGES[key]
-    config = JudgeConfig.from_dict(json.loads((folder / "config.json").read_text()))
-    judge = Judge(config)
-    tensors = load_file(str(weights))
-    own = judge.state_dict()
-    judge.load_state_dict({k: v.to(own[k].dtype) for k, v in tensors.items()}, strict=True)
-    judge.eval().requires_grad_(False)
-    with _LOCK:
-        _JUDGES[key] = judge
-    return judge
+    return load_judge_folder(Path(folder), lambda cfg: Judge(JudgeConfig.from_dict(cfg)), dataset or "mnist")
 
 
 def _judge_for(dataset: str, judge: Judge | None) -> Judge:

@@ -18,7 +18,6 @@ Neither model nor judge ever sees the held-out files while training. Command lin
 from __future__ import annotations
 
 import json
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 from torch import nn
 
 from .config import JsonConfig
@@ -88,10 +87,6 @@ def zebra_probability(judge: HorseZebraJudge, images: torch.Tensor, batch_size: 
     return torch.cat([torch.sigmoid(judge(x[i:i + batch_size])) for i in range(0, len(x), batch_size)])
 
 
-_JUDGES: dict[tuple[str, float], HorseZebraJudge] = {}
-_LOCK = threading.Lock()
-
-
 def horse_zebra_judge_dir() -> Path:
     from .api import pretrained_dir
 
@@ -100,21 +95,10 @@ def horse_zebra_judge_dir() -> Path:
 
 def load_horse_zebra_judge(folder: str | Path | None = None) -> HorseZebraJudge:
     """The shipped judge (``pretrained/judge-horse2zebra``) or one from ``folder``; cached."""
+    from .metrics import load_judge_folder
+
     folder = Path(folder) if folder is not None else horse_zebra_judge_dir()
-    weights = folder / "model.safetensors"
-    if not weights.exists():
-        raise FileNotFoundError(f"No horse/zebra judge in {folder}. Train it with: "
-                                f"python -m genapp.metrics train-judge --dataset horse2zebra --out {folder}")
-    key = (str(weights.resolve()), weights.stat().st_mtime)
-    with _LOCK:
-        if key in _JUDGES:
-            return _JUDGES[key]
-    judge = HorseZebraJudge(HorseZebraJudgeConfig.from_dict(json.loads((folder / "config.json").read_text())))
-    judge.load_state_dict(load_file(str(weights)), strict=True)
-    judge.eval().requires_grad_(False)
-    with _LOCK:
-        _JUDGES[key] = judge
-    return judge
+    return load_judge_folder(folder, lambda cfg: HorseZebraJudge(HorseZebraJudgeConfig.from_dict(cfg)), "horse2zebra")
 
 
 def _augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
