@@ -25,6 +25,7 @@ from .api import load, pretrained_dir
 from .images import grid_image
 
 REPO = Path(__file__).resolve().parent.parent
+PAUSE_S = 120.0  # a longer silence in metrics.jsonl is a stopped run waiting to be resumed
 
 DATA = {
     "mnist": "MNIST train split (60,000 digits); metrics on the 10,000 test digits",
@@ -73,7 +74,8 @@ def _rows(metrics: dict[str, Any]) -> list[str]:
 
 def training_seconds(run_dir: Path, status: dict, train: dict) -> float:
     """The run's training wall time: the CLI's own figure, or for a resumed run (whose status only
-    knows its last part) the span of its metrics.jsonl timestamps."""
+    knows its last part) the sum of the gaps between its metrics.jsonl timestamps, leaving out
+    the pauses between sessions (gaps over PAUSE_S: records come every few seconds)."""
     from .checkpoints import read_jsonl
 
     if not train.get("extra", {}).get("resumed_with"):
@@ -81,7 +83,10 @@ def training_seconds(run_dir: Path, status: dict, train: dict) -> float:
     last = status.get("step", float("inf"))  # a killed run may have logged past its last checkpoint
     times = [r["time"] for r in read_jsonl(run_dir / "metrics.jsonl")
              if isinstance(r, dict) and "time" in r and r.get("step", 0) <= last]
-    return max(times) - min(times) if times else float(status.get("wall_s", 0))
+    if len(times) < 2:
+        return float(status.get("wall_s", 0))
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    return sum(g for g in gaps if 0 <= g <= PAUSE_S)
 
 
 def card_text(name: str, model, train: dict, status: dict, metrics: dict, hardware: str, note: str,
