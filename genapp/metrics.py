@@ -351,6 +351,30 @@ def evaluate(model, *, n: int = FID_N, n_per_class: int = 1000, seed: int = 0) -
 
 
 # ---------------------------------------------------------------- training a judge
+def fit_judge(judge: nn.Module, n: int, loss_of, *, total: int, batch_size: int, lr: float,
+              gen: torch.Generator, log=print) -> float:
+    """The judges' training loop: ``total`` Adam steps over shuffled batches of indices into ``n``
+    examples (reshuffled each epoch), ``loss_of(idx)`` giving each batch's loss; cosine decay to
+    zero (the last steps at a small rate settle the weights: +0.5 % on MNIST). Returns seconds."""
+    opt = torch.optim.Adam(judge.parameters(), lr=lr)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, total))
+    perm, pos, t0 = torch.randperm(n, generator=gen), 0, time.perf_counter()
+    judge.train()
+    for step in range(1, total + 1):
+        if pos + batch_size > len(perm):
+            perm, pos = torch.randperm(n, generator=gen), 0
+        idx = perm[pos:pos + batch_size]
+        pos += batch_size
+        loss = loss_of(idx)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        schedule.step()
+        if log and (step % 100 == 0 or step == total):
+            log(f"step {step}/{total}  loss {loss.item():.4f}")
+    return time.perf_counter() - t0
+
+
 def train_judge(dataset: str, out: str | Path | None = None, *, epochs: float = 3, batch_size: int = 64,
                 lr: float = 1e-3, seed: int = 0, width: int = 32, features: int = 128,
                 max_steps: int | None = None, test_n: int | None = None, log=print,
@@ -370,27 +394,11 @@ on the first ``test_n`` test images only (tests); the shipped judges use the who
     config = JudgeConfig(dataset=dataset, channels=xs.size(1), image_size=xs.size(-1), width=width,
                          features=features, command=command)
     judge = Judge(config)
-    opt = torch.optim.Adam(judge.parameters(), lr=lr)
     steps_per_epoch = len(xs) // batch_size
     total = max_steps if max_steps is not None else int(round(epochs * steps_per_epoch))
-    # Cosine decay to zero: the last steps at a small rate settle the weights (+0.5 % on MNIST).
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, total))
     gen = torch.Generator().manual_seed(seed)
-    perm, pos, t0 = torch.randperm(len(xs), generator=gen), 0, time.perf_counter()
-    judge.train()
-    for step in range(1, total + 1):
-        if pos + batch_size > len(perm):
-            perm, pos = torch.randperm(len(xs), generator=gen), 0
-        idx = perm[pos:pos + batch_size]
-        pos += batch_size
-        loss = F.cross_entropy(judge(xs[idx].float() / 255.0), ys[idx])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        schedule.step()
-        if log and (step % 100 == 0 or step == total):
-            log(f"step {step}/{total}  loss {loss.item():.4f}")
-    train_s = time.perf_counter() - t0
+    train_s = fit_judge(judge, len(xs), lambda idx: F.cross_entropy(judge(xs[idx].float() / 255.0), ys[idx]),
+                        total=total, batch_size=batch_size, lr=lr, gen=gen, log=log)
     x_test, y_test = test.tensors["x"][:test_n].float() / 255.0, test.tensors["y"][:test_n]
     accuracy = float((judge_predict(judge, x_test) == y_test).float().mean())
     mean, cov = feature_stats(judge_features(judge, x_test))

@@ -179,6 +179,7 @@ def publish(run_dir: str | Path, name: str, *, hardware: str, note: str = "", fp
         raise ValueError(f"{run_dir} is not a finished run (status: {status.get('status', 'unknown')}).")
     run_config = json.loads((run_dir / "config.json").read_text())
     out_root = Path(out_root) if out_root is not None else pretrained_dir()
+    out_root.mkdir(parents=True, exist_ok=True)
     out = safe_child(out_root, name)
     model = load(str(run_dir))
     with tempfile.TemporaryDirectory(dir=out_root) as tmp:

@@ -18,7 +18,6 @@ Neither model nor judge ever sees the held-out files while training. Command lin
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,28 +121,15 @@ def train_horse_zebra_judge(out: str | Path | None = None, *, epochs: float = 12
     xs = torch.cat([train.tensors["a"], train.tensors["b"]])
     ys = torch.cat([torch.zeros(len(train.tensors["a"])), torch.ones(len(train.tensors["b"]))])
     config = HorseZebraJudgeConfig(image_size=image_size, command=command)
+    from .metrics import fit_judge
+
     judge = HorseZebraJudge(config)
-    opt = torch.optim.Adam(judge.parameters(), lr=lr)
     total = max_steps if max_steps is not None else int(round(epochs * len(xs) / batch_size))
-    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, total))
     # Balance the classes (about 1,000 horses, 1,200 zebras): weight each by the other's share.
     pos_weight = torch.tensor((ys == 0).sum().item() / max(1, (ys == 1).sum().item()))
-    perm, pos, t0 = torch.randperm(len(xs), generator=gen), 0, time.perf_counter()
-    judge.train()
-    for step in range(1, total + 1):
-        if pos + batch_size > len(perm):
-            perm, pos = torch.randperm(len(xs), generator=gen), 0
-        idx = perm[pos:pos + batch_size]
-        pos += batch_size
-        x = _augment(xs[idx].float() / 255.0, gen)
-        loss = F.binary_cross_entropy_with_logits(judge(x), ys[idx], pos_weight=pos_weight)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
-        schedule.step()
-        if log and (step % 100 == 0 or step == total):
-            log(f"step {step}/{total}  loss {loss.item():.4f}")
-    train_s = time.perf_counter() - t0
+    train_s = fit_judge(judge, len(xs), lambda idx: F.binary_cross_entropy_with_logits(
+        judge(_augment(xs[idx].float() / 255.0, gen)), ys[idx], pos_weight=pos_weight),
+        total=total, batch_size=batch_size, lr=lr, gen=gen, log=log)
     p_horse = zebra_probability(judge, val.tensors["a"].float() / 255.0)
     p_zebra = zebra_probability(judge, val.tensors["b"].float() / 255.0)
     correct = int((p_horse < 0.5).sum()) + int((p_zebra >= 0.5).sum())
