@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     # `kill <pid>` (SIGTERM) stops like Ctrl-C: after the current step, with a checkpoint. A run
     # started in the background (`... &`) ignores SIGINT, so this is how one stops it cleanly.
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread only
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
     bar = tqdm(total=steps, initial=start_step, desc=f"{model.family}/{model.config.dataset}", unit="step")
     last = {}
 
