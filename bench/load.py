@@ -8,6 +8,10 @@
    threads, each with its own Client, each calling ``/generate`` ``--calls`` times, and prints
    p50 / p95 latency and the error count, next to the same calls made by one user with no run
    active (measured in the same session: the ratio is the cost of load + training).
+3. The same 16 users again, with the run still active, as thin HTTP clients (httpx on Gradio's
+   REST ``/gradio_api/call/generate`` + SSE, then the PNG download, as a browser does): the
+   users run on the same 2 cores as the server, and gradio_client's own cost (threads that poll
+   every 50 ms per call) is part of the first figure; this one is closer to what the server gives.
 """
 from __future__ import annotations
 
@@ -73,24 +77,60 @@ def main() -> None:
                 except Exception as exc:  # noqa: BLE001 - counted and reported
                     errs.append(repr(exc)[:120])
 
+        def http_user(lat, errs, calls):
+            import json as _json
+
+            import httpx
+
+            with httpx.Client(timeout=60) as c:
+                for i in range(calls):
+                    t = time.perf_counter()
+                    try:
+                        r = c.post(url + "gradio_api/call/generate", json={"data": [args.model, i, args.count]})
+                        r.raise_for_status()
+                        event, data = None, None
+                        with c.stream("GET", url + f"gradio_api/call/generate/{r.json()['event_id']}") as sse:
+                            for line in sse.iter_lines():
+                                if line.startswith("event:"):
+                                    event = line.split(":", 1)[1].strip()
+                                elif line.startswith("data:") and event in ("complete", "error"):
+                                    data = _json.loads(line[5:])
+                                    break
+                        if event != "complete" or not data:
+                            raise RuntimeError(f"no result ({event}: {data})")
+                        png = c.get(data[0]["url"])
+                        png.raise_for_status()
+                        if not png.content.startswith(b"\x89PNG"):
+                            raise RuntimeError("the download is not a PNG")
+                        lat.append(time.perf_counter() - t)
+                    except Exception as exc:  # noqa: BLE001 - counted and reported
+                        errs.append(repr(exc)[:120])
+
+        def users(target, calls):
+            lat, errs = [], []
+            threads = [threading.Thread(target=target, args=(lat, errs, calls)) for _ in range(args.users)]
+            t = time.perf_counter()
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            return lat, errs, time.perf_counter() - t
+
         base, base_err = [], []
         one_user(base, base_err, args.calls * 2)
         run_id = client.predict("dcgan", "mnist", 100_000, 64, 0.0002, 0, api_name="/train_start")
         time.sleep(3)
-        lat, errs = [], []
-        threads = [threading.Thread(target=one_user, args=(lat, errs, args.calls)) for _ in range(args.users)]
-        t = time.perf_counter()
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        wall = time.perf_counter() - t
+        lat, errs, wall = users(one_user, args.calls)
         status = client.predict(run_id, api_name="/train_status")[0]
+        hlat, herrs, hwall = users(http_user, args.calls)
+        hstatus = client.predict(run_id, api_name="/train_status")[0]
         client.predict(run_id, api_name="/train_stop")
         print(f"one user, no run:        p50 {percentile(base, .5) * 1e3:7.1f} ms  p95 {percentile(base, .95) * 1e3:7.1f} ms  errors {len(base_err)}")
         print(f"{args.users} users + training run: p50 {percentile(lat, .5) * 1e3:7.1f} ms  p95 {percentile(lat, .95) * 1e3:7.1f} ms  "
               f"errors {len(errs)}  ({len(lat)} calls in {wall:.1f} s; run at step {status.get('step') if isinstance(status, dict) else '?'})")
-        for e in errs[:3]:
+        print(f"{args.users} users (thin HTTP) + run:  p50 {percentile(hlat, .5) * 1e3:7.1f} ms  p95 {percentile(hlat, .95) * 1e3:7.1f} ms  "
+              f"errors {len(herrs)}  ({len(hlat)} calls in {hwall:.1f} s; run at step {hstatus.get('step') if isinstance(hstatus, dict) else '?'})")
+        for e in (errs + herrs)[:3]:
             print("  error:", e)
     finally:
         proc.terminate()

@@ -21,6 +21,7 @@ import torch
 
 from . import checkpoints as ckpt
 from .config import TrainConfig
+from .threads import lower_priority, train_threads, use_threads
 from .models import build_model, model_from_config
 from .trainer import resolve_device, train
 
@@ -237,8 +238,9 @@ class RunRegistry:
         run.thread.start()
 
     def _work(self, run: Run, slot, cpu_threads: int | None = None) -> None:
-        if cpu_threads:
-            torch.set_num_threads(cpu_threads)  # OpenMP's thread count is per calling thread: this run only
+        # The thread count is per calling thread: this run only (see genapp/threads.py).
+        use_threads(cpu_threads or train_threads())
+        lower_priority()  # serving comes first when both want the CPU (genapp/threads.py)
         with slot:  # wait for a free slot on this device (the queue)
             if run.stop_event.is_set():
                 self._finish(run, {"status": "stopped", "step": run.step, "reason": "stopped before it started"})

@@ -11,6 +11,8 @@ import os
 
 import gradio as gr
 
+from genapp.threads import concurrency, env_int
+
 from . import (autoencoder_view, cache_fix, conditional_tab, horse_tab, lab_tab, latent_tab, lecture, race_tab,
                sketch_tab, teaching, train_tab)
 from .common import notice, picker_update
@@ -27,24 +29,14 @@ CSS = """
 log = logging.getLogger("genapp.ui")
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        log.warning("%s=%r is not a whole number; using %d", name, raw, default)
-        return default
-    return max(1, value)
-
-
 def queue_settings() -> dict[str, int]:
     """The request queue: at most ``GENAPP_MAX_QUEUE_SIZE`` waiting (default 64; beyond that a
     visitor is told the queue is full, instead of every request slowing down), and at most
     ``GENAPP_CONCURRENCY`` model calls at once (default 2, one per core of a small Space or a
     lecture laptop: more would only make each of them slower). Polling the training status,
     stopping a run and Hub pushes are not counted: they never wait behind a model call."""
-    return {"max_size": _env_int("GENAPP_MAX_QUEUE_SIZE", 64),
-            "default_concurrency_limit": _env_int("GENAPP_CONCURRENCY", 2)}
+    return {"max_size": env_int("GENAPP_MAX_QUEUE_SIZE", 64),
+            "default_concurrency_limit": concurrency()}
 
 
 class StudioBlocks(gr.Blocks):

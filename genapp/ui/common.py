@@ -39,6 +39,7 @@ import genapp
 from genapp import api, checkpoints, hub
 from genapp.images import MAX_BYTES, grid_image, load_image
 from genapp.runs import RegistryBusy, registry
+from genapp.threads import serve_threads, use_threads
 
 from ..drawing import upscale_for_display
 from .i18n import EN
@@ -73,6 +74,7 @@ def user_errors(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        use_threads(serve_threads())  # this request's share of the cores (genapp/threads.py)
         try:
             return fn(*args, **kwargs)
         except gr.Error:
