@@ -20,9 +20,9 @@ from typing import Any
 import torch
 
 from . import checkpoints as ckpt
-from .config import TrainConfig
-from .threads import lower_priority, train_threads, use_threads
+from .config import TrainConfig, env_int
 from .models import build_model, model_from_config
+from .threads import lower_priority, train_threads, use_threads
 from .trainer import resolve_device, train
 
 STATUS_NAME = "status.json"
@@ -34,15 +34,8 @@ class RegistryBusy(RuntimeError):
 
 
 # Limits for public deployments (a Space); generous defaults for a lecturer's laptop.
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
 def limits() -> dict[str, int]:
-    return {"max_steps": _env_int("GENAPP_MAX_STEPS", 100_000), "max_batch": _env_int("GENAPP_MAX_BATCH", 512)}
+    return {"max_steps": env_int("GENAPP_MAX_STEPS", 100_000), "max_batch": env_int("GENAPP_MAX_BATCH", 512)}
 
 
 def check_settings(steps, batch_size, lr, seed) -> tuple[int, int, float | None, int]:
@@ -144,7 +137,7 @@ class RunRegistry:
 
     def __init__(self, root: str | Path | None = None, max_concurrent: int | None = None, max_queue: int | None = None):
         self.root = Path(root) if root is not None else runs_root()
-        self.max_concurrent = max_concurrent or int(os.environ.get("GENAPP_MAX_RUNS", "1"))
+        self.max_concurrent = max_concurrent or env_int("GENAPP_MAX_RUNS", 1)
         self.max_queue = max_queue if max_queue is not None else int(os.environ.get("GENAPP_MAX_QUEUE", "8"))
         self._runs: dict[str, Run] = {}
         self._lock = threading.RLock()

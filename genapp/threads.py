@@ -26,20 +26,11 @@ import threading
 
 import torch
 
+from .config import env_int
+
 log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 2   # model calls served at once (app.py's queue), env GENAPP_CONCURRENCY
-
-
-def env_int(name: str, default: int) -> int:
-    """A positive whole number from the environment, or ``default`` (with a warning if it is bad)."""
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        log.warning("%s=%r is not a whole number; using %d", name, raw, default)
-        return default
-    return max(1, value)
 
 
 def cpu_cores() -> int:
@@ -79,7 +70,11 @@ def lower_priority(increment: int | None = None) -> int | None:
     """
     if increment is None:
         raw = os.environ.get("GENAPP_TRAIN_NICE", "").strip()
-        increment = int(raw) if raw.lstrip("-").isdigit() else 10
+        try:
+            increment = int(raw) if raw else 10
+        except ValueError:
+            log.warning("GENAPP_TRAIN_NICE=%r is not a whole number; using 10", raw)
+            increment = 10
     if increment <= 0 or not sys.platform.startswith("linux"):
         return None
     tid = threading.get_native_id()

@@ -11,7 +11,8 @@ import os
 
 import gradio as gr
 
-from genapp.threads import concurrency, env_int
+from genapp.config import env_int
+from genapp.threads import concurrency
 
 from . import (autoencoder_view, cache_fix, conditional_tab, horse_tab, lab_tab, latent_tab, lecture, race_tab,
                sketch_tab, teaching, train_tab)
