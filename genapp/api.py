@@ -78,3 +78,35 @@ def load(name: str, device: str | torch.device = "cpu") -> GenerativeModel:
     model.load_weights(folder / ckpt.WEIGHTS_NAME)
     model.source = str(folder)
     return model.to(device).eval()
+
+
+def init_from(model: GenerativeModel, name: str) -> str:
+    """Start ``model``'s training from the weights of ``name`` (a pretrained name, folder, run id or
+    Hub repo id) of the same family, dataset and architecture: fine-tuning, or a longer run from a
+    shipped model whose optimizer state was not kept. Only ``model.safetensors`` is read. A model
+    that averages G's weights (``ema``) and a source without an average start the average from G.
+    Returns the folder the weights came from."""
+    folder = resolve(name)
+    config = validate_folder(folder)
+    for key in ("family", "dataset"):
+        want = getattr(model.config, key)
+        if config.get(key) != want:
+            raise ValueError(f"--init-from {name}: that is a {config.get('family')}/{config.get('dataset')} model; "
+                             f"this run trains {model.family}/{model.config.dataset}.")
+    from safetensors.torch import load_file
+
+    tensors = load_file(str(folder / ckpt.WEIGHTS_NAME), device="cpu")
+    own = model.state_dict()
+    averaged = [k for k in own if k.startswith("generator_ema.")]
+    missing = sorted(set(own) - set(tensors) - set(averaged))
+    unexpected = sorted(set(tensors) - set(own))
+    if missing or unexpected:
+        raise ValueError(f"--init-from {name}: its weights do not fit this model's config "
+                         f"(missing {missing[:3]}, unexpected {unexpected[:3]}); use the same --set values.")
+    for k, v in tensors.items():
+        if own[k].shape != v.shape:
+            raise ValueError(f"--init-from {name}: {k} has shape {tuple(v.shape)}, this model {tuple(own[k].shape)}.")
+    model.load_state_dict({k: v.to(own[k].dtype) for k, v in tensors.items()}, strict=False)
+    if averaged and not all(k in tensors for k in averaged):
+        model.load_generator_into_average()
+    return str(folder)

@@ -101,6 +101,9 @@ def card_text(name: str, model, train: dict, status: dict, metrics: dict, hardwa
     extra = train.get("extra", {})
     resumed = "".join(f"\nContinued at step {at:,} with `{cmd}`." for at, cmd in
                       zip(extra.get("resumed_at", []), extra.get("resumed_with", [])))
+    if extra.get("init_from"):
+        resumed = (f"\nThe run started from the weights of `{extra['init_from']}` (`--init-from`: weights only, "
+                   f"fresh optimizer state); the steps and time here count this run only.") + resumed
     title = FAMILY_TITLES.get(c.family, c.family)
     title = title[:1].upper() + title[1:]
     note_block = f"\n{note.strip()}\n" if note else ""

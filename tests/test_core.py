@@ -384,3 +384,62 @@ def test_loss_history_stays_whole_and_bounded():
     assert hist[0][0] == 1 and hist[-1][0] > 49_000  # covers the whole run, start to end
     steps = [s for s, _ in hist]
     assert steps == sorted(steps)
+
+
+def test_dcgan_ema_averages_g_and_samples_with_the_average(tmp_path):
+    plain = tiny("dcgan")
+    assert plain.sampler is plain.generator and not hasattr(plain, "generator_ema")
+    model = tiny("dcgan", ema=0.5)
+    model.setup_training()
+    before = [p.clone() for p in model.generator_ema.parameters()]
+    model.train_step(tiny_batch(model))
+    # after one G step with decay 0.5 the average sits halfway between the old and the new weights
+    for old, avg, cur in zip(before, model.generator_ema.parameters(), model.generator.parameters()):
+        assert torch.allclose(avg, 0.5 * old + 0.5 * cur, atol=1e-6)
+        assert not avg.requires_grad
+    assert not torch.equal(model.generate(4, seed=0), from_generator(model, 4, seed=0))  # samples come from the average
+    # the step-by-step G step of the Lab updates it too
+    snapshot = [p.clone() for p in model.generator_ema.parameters()]
+    model.g_step(tiny_batch(model))
+    assert any(not torch.equal(a, b) for a, b in zip(snapshot, model.generator_ema.parameters()))
+    # saved and loaded with the model: the same samples after a round trip
+    model.save_pretrained(tmp_path)
+    again = genapp.load(str(tmp_path))
+    assert torch.equal(again.generate(4, seed=1), model.eval().generate(4, seed=1))
+    with pytest.raises(ValueError, match="decay"):
+        tiny("dcgan", ema=1.5)
+
+
+def from_generator(model, n, seed):
+    from genapp.models.base import from_tanh_space, seeded_noise
+
+    model.eval()
+    with torch.no_grad():
+        return from_tanh_space(model.generator(seeded_noise((n, model.config.latent_dim), seed, model.device)))
+
+
+def test_cli_init_from_starts_from_a_models_weights(tmp_path):
+    from train.__main__ import main
+
+    src = tmp_path / "src"
+    tiny("dcgan").save_pretrained(src)
+    out = tmp_path / "run"
+    assert main(["dcgan", "--dataset", "mnist", "--steps", "2", "--batch-size", "4", "--set", "ngf=8", "--set", "ndf=8",
+                 "--set", "ema=0.999", "--init-from", str(src), "--out", str(out), "--device", "cpu"]) == 0
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["train"]["extra"]["init_from"] == str(src) and "--init-from" in cfg["train"]["command"]
+    # the first sample grid (step 0) is the source model's own samples, from G and from the new average
+    source = genapp.load(str(src))
+    from genapp.models import model_from_config
+    start = model_from_config(cfg)
+    from genapp.api import init_from
+    init_from(start, str(src))
+    assert torch.equal(start.eval().generate(3, seed=0), source.generate(3, seed=0))
+    # a model of another dataset or architecture is refused with the reason, before training
+    with pytest.raises(SystemExit, match="dcgan/mnist model; this run trains dcgan/fashion"):
+        main(["dcgan", "--dataset", "fashion", "--steps", "1", "--set", "ngf=8", "--set", "ndf=8",
+              "--init-from", str(src), "--out", str(tmp_path / "x")])
+    with pytest.raises(SystemExit, match="do not fit|shape"):
+        main(["dcgan", "--dataset", "mnist", "--steps", "1", "--init-from", str(src), "--out", str(tmp_path / "y")])
+    with pytest.raises(SystemExit, match="Use one"):
+        main(["dcgan", "--resume", str(out), "--init-from", str(src)])

@@ -38,6 +38,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     p.add_argument("--out", type=Path, help="run folder (default: $GENAPP_RUNS_DIR/NNNNN-<family>-<dataset>)")
     p.add_argument("--resume", type=Path, metavar="DIR", help="continue the run in DIR from its last checkpoint")
+    p.add_argument("--init-from", metavar="MODEL",
+                   help="start from this model's weights (a pretrained name, folder, run id or Hub repo id; "
+                        "same family, dataset and --set values) with fresh optimizer state")
     p.add_argument("--push-to-hub", metavar="REPO_ID", help="push the result to this Hub model repo (token: HF_TOKEN)")
     p.add_argument("--sample-every", type=int, help="steps between sample grids")
     p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
@@ -81,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
             resolve_token(os.environ.get("HF_TOKEN"))
         except HubError as exc:
             raise SystemExit(f"error: {exc}")
+    if args.resume and args.init_from:
+        raise SystemExit("error: --resume continues a run with its own weights; --init-from starts a new run. Use one.")
     start_step = 0
+    init_source = None
     try:
         if args.resume:
             folder = args.resume
@@ -92,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             torch.manual_seed(args.seed)
             model = build_model(args.family, args.dataset, lr=args.lr, **_overrides(args.set))
+            if args.init_from:
+                from genapp.api import init_from
+                init_source = init_from(model, args.init_from)
             cfg = TrainConfig(batch_size=args.batch_size, seed=args.seed)
             folder = args.out or (runs_root() / RunRegistry(runs_root())._next_id(args.family, model.config.dataset))
     except (ValueError, FileNotFoundError, KeyError) as exc:
@@ -101,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     steps = args.steps or (int(round(args.epochs * steps_per_epoch)) if args.epochs else None)
     steps = steps or (max(cfg.steps, start_step) if args.resume else 1000)
     extra = {"lr": model.config.lr}
+    if init_source:
+        extra["init_from"] = args.init_from
+    elif args.resume and cfg.extra.get("init_from"):
+        extra["init_from"] = cfg.extra["init_from"]
     if args.resume and cfg.command:  # keep how the run began; list how it was continued
         extra["resumed_with"] = [*cfg.extra.get("resumed_with", []), command]
         extra["resumed_at"] = [*cfg.extra.get("resumed_at", []), start_step]

@@ -228,6 +228,7 @@ class AdversarialModel(GenerativeModel):
         loss = self._g_loss(out)
         loss.backward()
         opt.step()
+        self.after_generator_step()
         return {"loss_g": loss.item(), "d_g_z_after": self._score(out)}
 
     def discriminator_penalty(self, real: torch.Tensor, fake: torch.Tensor, yr, yf) -> torch.Tensor | None:
@@ -235,6 +236,9 @@ class AdversarialModel(GenerativeModel):
 
     def after_discriminator_step(self) -> None:
         """Hook: WGAN clips the critic's weights here."""
+
+    def after_generator_step(self) -> None:
+        """Hook: DCGAN updates the moving average of G's weights here (``ema``)."""
 
     def train_step(self, batch: dict[str, torch.Tensor]) -> dict[str, float]:
         """D on real + fake in one update (the course's two D steps, summed), then G every k D-steps."""
@@ -265,5 +269,6 @@ class AdversarialModel(GenerativeModel):
             for p in self.discriminator.parameters():
                 p.requires_grad_(True)
             opt_g.step()
+            self.after_generator_step()
             stats["loss_g"] = loss_g.item()
         return stats
