@@ -8,15 +8,23 @@
    threads, each with its own Client, each calling ``/generate`` ``--calls`` times, and prints
    p50 / p95 latency and the error count, next to the same calls made by one user with no run
    active (measured in the same session: the ratio is the cost of load + training).
-3. The same 16 users again, with the run still active, as thin HTTP clients (httpx on Gradio's
-   REST ``/gradio_api/call/generate`` + SSE, then the PNG download, as a browser does): the
-   users run on the same 2 cores as the server, and gradio_client's own cost (threads that poll
-   every 50 ms per call) is part of the first figure; this one is closer to what the server gives.
+3. The same 16 gradio_client users with ``ssl_verify=False``. The users run on the same 2 cores
+   as the server, so their own CPU is part of every figure here, and gradio_client's default is
+   costly: it opens a new httpx client for each request of a call, and each loads certifi's CA
+   bundle into a new SSL context (about 90 ms of CPU per call, 45 % of it in
+   ``ssl.create_default_context``; py-spy). On loopback there is no TLS, so nothing is verified
+   either way; without it a call costs the client about 12 ms. The server is the same.
+4. The same 16 users again, with the run still active, as thin HTTP clients (httpx on Gradio's
+   REST ``/gradio_api/call/generate`` + SSE, then the PNG download, as a browser does): a new
+   session for every call.
+
+Each line also gives the CPU time per call of the server process and of the users (this process).
 """
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -67,8 +75,8 @@ def main() -> None:
         cold = time.perf_counter() - t0
         print(f"cold start (process start -> first /generate of {args.count} answered): {cold:.2f} s")
 
-        def one_user(lat, errs, calls):
-            c = Client(url, verbose=False)
+        def one_user(lat, errs, calls, **client_kwargs):
+            c = Client(url, verbose=False, **client_kwargs)
             for i in range(calls):
                 t = time.perf_counter()
                 try:
@@ -106,31 +114,42 @@ def main() -> None:
                     except Exception as exc:  # noqa: BLE001 - counted and reported
                         errs.append(repr(exc)[:120])
 
-        def users(target, calls):
+        def cpu_s(pid=None):
+            if pid is None:
+                r = resource.getrusage(resource.RUSAGE_SELF)
+                return r.ru_utime + r.ru_stime
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        def users(target, calls, **kw):
             lat, errs = [], []
-            threads = [threading.Thread(target=target, args=(lat, errs, calls)) for _ in range(args.users)]
-            t = time.perf_counter()
+            threads = [threading.Thread(target=target, args=(lat, errs, calls), kwargs=kw) for _ in range(args.users)]
+            t, server0, self0 = time.perf_counter(), cpu_s(proc.pid), cpu_s()
             for th in threads:
                 th.start()
             for th in threads:
                 th.join()
-            return lat, errs, time.perf_counter() - t
+            n = max(1, len(lat) + len(errs))
+            cpu = f"cpu/call: server {(cpu_s(proc.pid) - server0) / n * 1e3:.0f} ms, users {(cpu_s() - self0) / n * 1e3:.0f} ms"
+            return lat, errs, time.perf_counter() - t, cpu
 
         base, base_err = [], []
         one_user(base, base_err, args.calls * 2)
         run_id = client.predict("dcgan", "mnist", 100_000, 64, 0.0002, 0, api_name="/train_start")
         time.sleep(3)
-        lat, errs, wall = users(one_user, args.calls)
-        status = client.predict(run_id, api_name="/train_status")[0]
-        hlat, herrs, hwall = users(http_user, args.calls)
-        hstatus = client.predict(run_id, api_name="/train_status")[0]
-        client.predict(run_id, api_name="/train_stop")
         print(f"one user, no run:        p50 {percentile(base, .5) * 1e3:7.1f} ms  p95 {percentile(base, .95) * 1e3:7.1f} ms  errors {len(base_err)}")
-        print(f"{args.users} users + training run: p50 {percentile(lat, .5) * 1e3:7.1f} ms  p95 {percentile(lat, .95) * 1e3:7.1f} ms  "
-              f"errors {len(errs)}  ({len(lat)} calls in {wall:.1f} s; run at step {status.get('step') if isinstance(status, dict) else '?'})")
-        print(f"{args.users} users (thin HTTP) + run:  p50 {percentile(hlat, .5) * 1e3:7.1f} ms  p95 {percentile(hlat, .95) * 1e3:7.1f} ms  "
-              f"errors {len(herrs)}  ({len(hlat)} calls in {hwall:.1f} s; run at step {hstatus.get('step') if isinstance(hstatus, dict) else '?'})")
-        for e in (errs + herrs)[:3]:
+        every_error = []
+        for label, target, kw in ((f"{args.users} users + training run", one_user, {}),
+                                  (f"{args.users} users (ssl_verify=False) + run", one_user, {"ssl_verify": False}),
+                                  (f"{args.users} users (thin HTTP) + run", http_user, {})):
+            lat, errs, wall, cpu = users(target, args.calls, **kw)
+            status = client.predict(run_id, api_name="/train_status")[0]
+            step = status.get("step") if isinstance(status, dict) else "?"
+            print(f"{label + ':':38s} p50 {percentile(lat, .5) * 1e3:7.1f} ms  p95 {percentile(lat, .95) * 1e3:7.1f} ms  "
+                  f"errors {len(errs)}  ({len(lat)} calls in {wall:.1f} s; {cpu}; run at step {step})", flush=True)
+            every_error += errs
+        client.predict(run_id, api_name="/train_stop")
+        for e in every_error[:3]:
             print("  error:", e)
     finally:
         proc.terminate()

@@ -15,7 +15,7 @@ from genapp.config import env_int
 from genapp.threads import concurrency
 
 from . import (autoencoder_view, cache_fix, conditional_tab, horse_tab, lab_tab, latent_tab, lecture, race_tab,
-               sketch_tab, teaching, train_tab)
+               session_fix, sketch_tab, teaching, train_tab)
 from .common import notice, picker_update
 from .i18n import I18N, t
 
@@ -59,6 +59,7 @@ class StudioBlocks(gr.Blocks):
 def build_app() -> gr.Blocks:
     """GAN Studio: Train (live), Latent, Conditional, Sketch -> shoe, Horse <-> zebra, Lab, Race."""
     cache_fix.install()  # identical outputs at the same time must not truncate each other's files
+    session_fix.install()  # a new session (page load, REST call) no longer builds every block's config
     with StudioBlocks(title="GAN Studio") as demo:
         gr.Markdown(t("title"))
         lecturer = lecture.build()                    # teaching layer: lecture mode, links, Learn panels

@@ -1,0 +1,58 @@
+"""Lazy per-session component configs (genapp/ui/session_fix.py): a new session builds no block
+config up front, and every config it reads is the one Gradio's eager constructor would have built."""
+from __future__ import annotations
+
+import gradio as gr
+from gradio.blocks import BlocksConfig
+from gradio.state_holder import SessionState
+
+from genapp.ui import session_fix
+
+
+def small_app():
+    with gr.Blocks() as demo:
+        name = gr.Textbox(value="mnist-dcgan", label="model")
+        seed = gr.Number(value=3, label="seed")
+        state = gr.State(value={"runs": []})
+        out = gr.Image(type="pil", format="png")
+        gr.Button("Go").click(lambda n, s, st: None, [name, seed, state], out)
+    return demo
+
+
+def eager_configs(demo):
+    cfg = demo.default_config
+    return {k: BlocksConfig.config_for_block(k, [], v) for k, v in cfg.blocks.items() if k in demo.blocks}
+
+
+def test_new_session_builds_no_config_until_read_and_then_the_eager_one(monkeypatch):
+    session_fix.install()
+    session_fix.install()  # idempotent
+    demo = small_app()
+    calls = []
+    original = gr.Textbox.get_config
+    monkeypatch.setattr(gr.Textbox, "get_config", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    session = SessionState(demo)
+    assert calls == []                                  # nothing computed by the constructor
+    assert isinstance(session.config_values, session_fix.LazyConfigValues)
+    expected = eager_configs(demo)
+    calls.clear()
+    textbox_id = next(k for k, v in demo.blocks.items() if isinstance(v, gr.Textbox))
+    assert session.config_values[textbox_id] == expected[textbox_id] and calls == [1]  # one block, on demand
+    assert len(session.config_values) == len(expected)
+    assert list(session.config_values.items()) == list(expected.items())  # all of them, in block order
+    assert list(session.components) == [c for c in expected.values() if c]
+
+
+def test_session_updates_and_state_still_work():
+    session_fix.install()
+    demo = small_app()
+    session = SessionState(demo)
+    number_id = next(k for k, v in demo.blocks.items() if isinstance(v, gr.Number))
+    state_id = next(k for k, v in demo.blocks.items() if isinstance(v, gr.State))
+    session._update_value_in_config(number_id, 7)
+    assert session.config_values[number_id]["props"]["value"] == 7
+    assert session[state_id] == {"runs": []}
+    session[state_id] = {"runs": [1]}
+    assert session[state_id] == {"runs": [1]} and SessionState(demo)[state_id] == {"runs": []}
+    # a config read outside a session is computed as usual (the switch is per constructor call)
+    assert BlocksConfig.config_for_block(number_id, [], demo.blocks[number_id])["props"]["value"] == 3
