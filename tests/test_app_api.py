@@ -254,3 +254,14 @@ def test_sketch_preprocessing_gives_thin_centred_lines():
         assert edges.mean() < 0.05  # thin lines, mostly white
     with pytest.raises(EmptySketch):
         sketch_to_edges(Image.new("RGBA", (64, 64), (0, 0, 0, 0)))
+
+
+def test_train_tab_defaults_follow_the_family():
+    from genapp.ui.train_tab import dataset_changed, default_batch, family_changed
+
+    assert default_batch("dcgan", "mnist") == 32 and default_batch("cgan", "fashion") == 32   # the live default
+    assert default_batch("cyclegan") == 1 and default_batch("pix2pix") == 8 and default_batch("vae") == 64
+    assert default_batch("wgan", "ring") == 64                                                # the ring toy's own
+    _, lr, batch = family_changed("cyclegan")
+    assert batch == 1 and lr == 2e-4
+    assert dataset_changed("wgan", "ring")[1] == 64 and dataset_changed("wgan", "mnist")[1] == 32

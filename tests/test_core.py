@@ -443,3 +443,13 @@ def test_cli_init_from_starts_from_a_models_weights(tmp_path):
         main(["dcgan", "--dataset", "mnist", "--steps", "1", "--init-from", str(src), "--out", str(tmp_path / "y")])
     with pytest.raises(SystemExit, match="Use one"):
         main(["dcgan", "--resume", str(out), "--init-from", str(src)])
+
+
+def test_cli_default_batch_is_the_familys_recipe(tmp_path):
+    from train.__main__ import main
+
+    out = tmp_path / "cyc"
+    assert main(["cyclegan", "--steps", "1", "--set", "image_size=32", "--set", "ngf=8", "--set", "ndf=8",
+                 "--set", "n_blocks=1", "--out", str(out), "--device", "cpu"]) == 0
+    assert json.loads((out / "config.json").read_text())["train"]["batch_size"] == 1   # CycleGAN's batch, not 64
+    assert FAMILIES["pix2pix"].default_batch_size == 8 and FAMILIES["dcgan"].default_batch_size == 64

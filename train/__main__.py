@@ -32,7 +32,7 @@ def parser() -> argparse.ArgumentParser:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--steps", type=int, help="total optimisation steps (default 1000)")
     g.add_argument("--epochs", type=float, help="passes over the dataset (turned into steps)")
-    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--batch-size", type=int, help="images per step (default: the family's recipe: 64; pix2pix 8, cyclegan 1)")
     p.add_argument("--lr", type=float, help="learning rate (default: the family's recipe)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.init_from:
                 from genapp.api import init_from
                 init_source = init_from(model, args.init_from)
-            cfg = TrainConfig(batch_size=args.batch_size, seed=args.seed)
+            cfg = TrainConfig(batch_size=args.batch_size or type(model).default_batch_size, seed=args.seed)
             folder = args.out or (runs_root() / RunRegistry(runs_root())._next_id(args.family, model.config.dataset))
     except (ValueError, FileNotFoundError, KeyError) as exc:
         raise SystemExit(f"error: {exc}")

@@ -48,6 +48,7 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
     kind: ClassVar[str] = "image"        # image | translation | toy
     conditional: ClassVar[bool] = False
     has_latent: ClassVar[bool] = True     # can interpolate / do arithmetic in z
+    default_batch_size: ClassVar[int] = 64  # the recipe's batch (python -m train without --batch-size)
     task: ClassVar[str] = "unconditional-image-generation"
 
     def __init__(self, config: dict[str, Any] | None = None):

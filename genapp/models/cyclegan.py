@@ -64,6 +64,7 @@ class CycleGAN(AdversarialModel):
     Config = CycleGANConfig
     datasets = ("horse2zebra",)
     kind = "translation"
+    default_batch_size = 1   # the paper's batch (and its image pool of 50 assumes it)
     has_latent = False
     loss = "lsgan"
     task = "image-to-image"

@@ -71,6 +71,18 @@ def default_lr(family: str, dataset: str | None = None) -> float:
     return float(model_class(family, dataset).Config().lr)
 
 
+# The Train tab starts the 28-px adversarial families at batch 32, not the recipe's 64: on a CPU
+# the images per second hardly change, so a run makes twice the updates, and the live grid shows
+# digits sooner (bench/time_to_quality.py, 60 s of training on 2 cores: judge-FID 173 at batch 32
+# vs 242 at batch 64). Every other family starts at its recipe's batch (cyclegan 1, pix2pix 8).
+LIVE_BATCH = {"dcgan": 32, "cgan": 32, "gan": 32, "wgan": 32}
+
+
+def default_batch(family: str, dataset: str | None = None) -> int:
+    cls = model_class(family, dataset)
+    return LIVE_BATCH.get(family, cls.default_batch_size) if cls.kind == "image" else cls.default_batch_size
+
+
 @user_errors
 def train_start(family: str, dataset: str, steps, batch_size, lr, seed) -> str:
     """Start a training run in the background; returns its run id (poll it with /train_status)."""
@@ -431,15 +443,15 @@ def family_changed(family: str):
     try:
         names = datasets_for(family)
     except ValueError:
-        return gr.skip(), gr.skip()
-    return gr.Dropdown(choices=names, value=names[0]), default_lr(family, names[0])
+        return gr.skip(), gr.skip(), gr.skip()
+    return gr.Dropdown(choices=names, value=names[0]), default_lr(family, names[0]), default_batch(family, names[0])
 
 
 def dataset_changed(family: str, dataset: str):
     try:
-        return default_lr(family, dataset)
+        return default_lr(family, dataset), default_batch(family, dataset)
     except ValueError:
-        return gr.skip()
+        return gr.skip(), gr.skip()
 
 
 def watch(run_id: str):
@@ -457,7 +469,7 @@ def build() -> dict:
             dataset = gr.Dropdown(datasets_for("dcgan"), value="mnist", label=t("dataset"), allow_custom_value=True)
             with gr.Row():
                 steps = checked_number(value=1000, precision=0, minimum=1, maximum=MAX_STEPS, label=t("steps"))
-                batch_size = checked_number(value=64, precision=0, minimum=1, maximum=MAX_BATCH, label=t("batch_size"))
+                batch_size = checked_number(value=default_batch("dcgan", "mnist"), precision=0, minimum=1, maximum=MAX_BATCH, label=t("batch_size"))
             with gr.Row():
                 lr = checked_number(value=default_lr("dcgan", "mnist"), label=t("lr"), step=0.0001, elem_id="train-lr")
                 seed = checked_number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label=t("seed"))
@@ -517,8 +529,8 @@ def build() -> dict:
     seen = gr.State({})
     live_outputs = [status, sample, loss_plot, score_plot, status_json, runs, timeline, timer, seen]
 
-    family.input(family_changed, family, [dataset, lr], api_visibility="private")
-    dataset.input(dataset_changed, [family, dataset], lr, api_visibility="private")
+    family.input(family_changed, family, [dataset, lr, batch_size], api_visibility="private")
+    dataset.input(dataset_changed, [family, dataset], [lr, batch_size], api_visibility="private")
     # In lecture mode only the lecturer starts and stops runs (checked on the server: lecture.guard).
     start.click(lecture.guard(train_start), [family, dataset, steps, batch_size, lr, seed], run_id,
                 api_name="train_start", concurrency_limit=None).success(
