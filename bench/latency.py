@@ -3,8 +3,10 @@
     GENAPP_DATA_DIR=../shared/data python bench/latency.py [--n 30] [--pretrained DIR]
 
 Launches the app on a free localhost port, warms each model up (the first call loads it), then
-times ``--n`` calls of each endpoint both ways and prints p50 / p95 and the ratio of the two:
-the ratio is what the web layer costs on this machine, measured in the same run. Uses the
+times ``--n`` calls of each endpoint three ways and prints p50 / p95 and the ratio of the first
+and the last: through gradio_client as a script would call it, through gradio_client with
+``ssl_verify=False`` (on loopback there is no TLS; see below), and in process. The ratio is what
+the web layer and the client cost on this machine, measured in the same run. Uses the
 models in ``pretrained/`` (or ``--pretrained``); a missing one is replaced by a tiny untrained
 model of the same family, and the table says so (timings then say little about the real one).
 """
@@ -104,23 +106,27 @@ def main() -> None:
     demo = build_app()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+    # The same client without certificate loading: gradio_client opens a new httpx client for each
+    # request of a call, and each loads certifi's CA bundle (tens of ms of CPU) -- on plain-HTTP
+    # loopback there is nothing to verify. The server is the same; this shows what is the client's.
+    fast = Client(f"http://127.0.0.1:{port}/", verbose=False, ssl_verify=False)
 
     cases = {
-        "/generate": (lambda i: client.predict("mnist-dcgan", i, args.count, api_name="/generate"),
+        "/generate": (lambda c, i: c.predict("mnist-dcgan", i, args.count, api_name="/generate"),
                       lambda i: generate("mnist-dcgan", i, args.count)),
-        "/interpolate": (lambda i: client.predict("mnist-dcgan", i, i + 1, 8, "slerp", api_name="/interpolate"),
+        "/interpolate": (lambda c, i: c.predict("mnist-dcgan", i, i + 1, 8, "slerp", api_name="/interpolate"),
                          lambda i: interpolate("mnist-dcgan", i, i + 1, 8, "slerp")),
-        "/arithmetic": (lambda i: client.predict("mnist-dcgan", "1,2,3", "4,5,6", f"{i},8,9", api_name="/arithmetic"),
+        "/arithmetic": (lambda c, i: c.predict("mnist-dcgan", "1,2,3", "4,5,6", f"{i},8,9", api_name="/arithmetic"),
                         lambda i: arithmetic("mnist-dcgan", "1,2,3", "4,5,6", f"{i},8,9")),
-        "/latent_map": (lambda i: client.predict("mnist-vae", 15, api_name="/latent_map"),
+        "/latent_map": (lambda c, i: c.predict("mnist-vae", 15, api_name="/latent_map"),
                         lambda i: latent_map("mnist-vae", 15)),
-        "/conditional": (lambda i: client.predict("mnist-cgan", "3", i, args.count, api_name="/conditional"),
+        "/conditional": (lambda c, i: c.predict("mnist-cgan", "3", i, args.count, api_name="/conditional"),
                          lambda i: conditional("mnist-cgan", "3", i, args.count)),
-        "/every_class": (lambda i: client.predict("mnist-cgan", i, 8, api_name="/every_class"),
+        "/every_class": (lambda c, i: c.predict("mnist-cgan", i, 8, api_name="/every_class"),
                          lambda i: every_class("mnist-cgan", i, 8)),
-        "/sketch_to_shoe": (lambda i: client.predict(handle_file(str(sketch_path)), api_name="/sketch_to_shoe"),
+        "/sketch_to_shoe": (lambda c, i: c.predict(handle_file(str(sketch_path)), api_name="/sketch_to_shoe"),
                             lambda i: sketch_to_shoe(sketch, "edges2shoes-pix2pix")),
-        "/horse_to_zebra": (lambda i: client.predict(handle_file(str(photo_path)), "horse2zebra",
+        "/horse_to_zebra": (lambda c, i: c.predict(handle_file(str(photo_path)), "horse2zebra",
                                                      api_name="/horse_to_zebra"),
                             lambda i: horse_to_zebra(photo, "horse2zebra", "horse2zebra-cyclegan")),
     }
@@ -130,14 +136,16 @@ def main() -> None:
           f"n = {args.n}, /generate count = {args.count}")
     if tiny:
         print(f"note: {', '.join(tiny)} not in {args.pretrained}; timed a tiny untrained stand-in instead")
-    print(f"{'endpoint':<17}{'path':<16}{'p50 ms':>9}{'p95 ms':>9}")
+    print(f"{'endpoint':<17}{'path':<19}{'p50 ms':>9}{'p95 ms':>9}")
     try:
         for name, (remote, local) in cases.items():
-            remote(0), local(0)  # warm-up: model load, first queue join
-            r, loc = timed(remote, args.n), timed(local, args.n)
-            for label, xs in (("gradio_client", r), ("in process", loc)):
-                print(f"{name:<17}{label:<16}{percentile(xs, .5) * 1e3:>9.1f}{percentile(xs, .95) * 1e3:>9.1f}")
-            print(f"{'':<17}{'ratio':<16}{statistics.median(r) / statistics.median(loc):>9.2f}x")
+            remote(client, 0), remote(fast, 0), local(0)  # warm-up: model load, first queue join
+            r = timed(lambda i: remote(client, i), args.n)
+            f = timed(lambda i: remote(fast, i), args.n)
+            loc = timed(local, args.n)
+            for label, xs in (("gradio_client", r), ("  ssl_verify=False", f), ("in process", loc)):
+                print(f"{name:<17}{label:<19}{percentile(xs, .5) * 1e3:>9.1f}{percentile(xs, .95) * 1e3:>9.1f}")
+            print(f"{'':<17}{'ratio':<19}{statistics.median(r) / statistics.median(loc):>9.2f}x")
     finally:
         demo.close()
 
