@@ -40,6 +40,7 @@ def test_train_tab_runs_live(page):
     page.get_by_label("Family").click()
     page.get_by_role("option", name="ring", exact=True).click()
     page.wait_for_function("document.querySelector('#train-lr input').value === '0.001'")
+    page.wait_for_function("document.querySelector('#train-batch input').value === '64'")  # dcgan's 32 -> ring's
     page.get_by_label("Steps").fill("200")
     page.get_by_label("Batch size").fill("64")
     page.locator("#train-start").click()

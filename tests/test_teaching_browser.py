@@ -129,6 +129,7 @@ def test_learn_panels_follow_the_family(browser, app_url):
         page.get_by_label("Family").click()
         page.get_by_role("option", name="wgan", exact=True).click()
         text = wait_text(page, "train-learn-text", "Wasserstein")
+        assert page.locator("#train-batch input").input_value() == "32"  # the live default of a 28-px GAN
         assert "1-Lipschitz" in text
         assert page.locator("#train-learn-text .katex").count() >= 3  # the formulas are typeset
         shot(page, "learn_wgan")

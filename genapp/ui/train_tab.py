@@ -469,7 +469,8 @@ def build() -> dict:
             dataset = gr.Dropdown(datasets_for("dcgan"), value="mnist", label=t("dataset"), allow_custom_value=True)
             with gr.Row():
                 steps = checked_number(value=1000, precision=0, minimum=1, maximum=MAX_STEPS, label=t("steps"))
-                batch_size = checked_number(value=default_batch("dcgan", "mnist"), precision=0, minimum=1, maximum=MAX_BATCH, label=t("batch_size"))
+                batch_size = checked_number(value=default_batch("dcgan", "mnist"), precision=0, minimum=1,
+                                            maximum=MAX_BATCH, label=t("batch_size"), elem_id="train-batch")
             with gr.Row():
                 lr = checked_number(value=default_lr("dcgan", "mnist"), label=t("lr"), step=0.0001, elem_id="train-lr")
                 seed = checked_number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label=t("seed"))
