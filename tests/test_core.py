@@ -418,7 +418,7 @@ def from_generator(model, n, seed):
         return from_tanh_space(model.generator(seeded_noise((n, model.config.latent_dim), seed, model.device)))
 
 
-def test_cli_init_from_starts_from_a_models_weights(tmp_path):
+def test_cli_init_from_starts_from_a_models_weights(tmp_path, monkeypatch):
     from train.__main__ import main
 
     src = tmp_path / "src"
@@ -443,6 +443,9 @@ def test_cli_init_from_starts_from_a_models_weights(tmp_path):
         main(["dcgan", "--dataset", "mnist", "--steps", "1", "--init-from", str(src), "--out", str(tmp_path / "y")])
     with pytest.raises(SystemExit, match="Use one"):
         main(["dcgan", "--resume", str(out), "--init-from", str(src)])
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(SystemExit, match="--init-from nobody/nothing: .*[Oo]ffline"):  # a Hub id, offline
+        main(["dcgan", "--steps", "1", "--init-from", "nobody/nothing", "--out", str(tmp_path / "z")])
 
 
 def test_cli_default_batch_is_the_familys_recipe(tmp_path):

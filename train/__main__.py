@@ -100,7 +100,11 @@ def main(argv: list[str] | None = None) -> int:
             model = build_model(args.family, args.dataset, lr=args.lr, **_overrides(args.set))
             if args.init_from:
                 from genapp.api import init_from
-                init_source = init_from(model, args.init_from)
+                from genapp.hub import HubError
+                try:
+                    init_source = init_from(model, args.init_from)
+                except HubError as exc:  # offline, unknown repo, no access: say so, no traceback
+                    raise ValueError(f"--init-from {args.init_from}: {exc}") from exc
             cfg = TrainConfig(batch_size=args.batch_size or type(model).default_batch_size, seed=args.seed)
             folder = args.out or (runs_root() / RunRegistry(runs_root())._next_id(args.family, model.config.dataset))
     except (ValueError, FileNotFoundError, KeyError) as exc:
