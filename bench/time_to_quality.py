@@ -5,8 +5,9 @@
 Trains a fresh dcgan on MNIST with the app's engine (``genapp.trainer.train``, batch 32 as in the Train tab, the
 course recipe) and, every ``--every`` seconds of training, pauses the clock to measure the full
 protocol of the pretrained models (judge-FID of 10,000 samples vs the 10,000 test images, next to
-the real-vs-real floor at the same n). Prints one line per check and the first time the target
-is met. Saves the grid of each check to bench/out/dcgan_<seconds>s.png (look at them: when do the
+the real-vs-real floor at the same n) and the share of samples the judge recognizes (class
+probability >= 0.9; real test digits: 0.97). Prints one line per check and the first time the
+target is met. Saves the grid of each check to bench/out/dcgan_<seconds>s.png (look at them: when do the
 digits become recognizable?) and the grid at 60 s (the lecture target: digits recognizable a
 minute after Start) to bench/out/dcgan_60s.png.
 """
@@ -26,7 +27,8 @@ sys.path.insert(0, str(REPO))
 
 from genapp.config import TrainConfig  # noqa: E402
 from genapp.images import grid_image  # noqa: E402
-from genapp.metrics import judge_fid, real_floor  # noqa: E402
+from genapp.metrics import (generate_images, judge_fid, judge_outputs, load_judge, real_floor,  # noqa: E402
+                            real_recognizable, recognizable_rate)
 from genapp.models import build_model  # noqa: E402
 from genapp.trainer import train  # noqa: E402
 
@@ -42,6 +44,8 @@ def main() -> None:
     args = p.parse_args()
     over = {k: _parse(v) for k, _, v in (s.partition("=") for s in args.set)}
     floor = real_floor("mnist", args.n)
+    judge = load_judge("mnist")
+    real_sure = real_recognizable("mnist", judge)
     print(f"torch threads {torch.get_num_threads()}, load average {os.getloadavg()[0]:.1f}; "
           f"real-vs-real floor at n={args.n}: {floor:.2f}; target <= {3 * floor:.2f}")
     torch.manual_seed(0)
@@ -59,11 +63,13 @@ def main() -> None:
             grid_image(model.generate(64, seed=42), 8, 2).save(out_dir / "dcgan_60s.png")
             clock["shot60"] = True
         if clock["train_s"] >= clock["next"]:
-            fid = judge_fid(model, "mnist", args.n)
+            images = generate_images(model, args.n)
+            fid = judge_fid(images, "mnist")
+            sure = recognizable_rate(judge_outputs(judge, images)[1])
             # what the live view shows at this moment (the Train tab's fixed z): look at them
             grid_image(model.generate(64, seed=42), 8, 2).save(out_dir / f"dcgan_{clock['next']:.0f}s.png")
             print(f"  train {clock['train_s']:6.1f}s  step {e['step']:5d}  judge-FID {fid:8.2f}  "
-                  f"({fid / floor:5.1f}x floor)", flush=True)
+                  f"({fid / floor:5.1f}x floor)  recognizable {sure:5.1%} (real {real_sure:.1%})", flush=True)
             if fid <= 3 * floor and clock["hit"] is None:
                 clock["hit"] = (clock["train_s"], e["step"], fid)
             clock["next"] += args.every

@@ -159,6 +159,21 @@ def test_class_accuracy_of_an_untrained_cgan_lies_in_bounds_and_needs_a_conditio
         M.class_accuracy(build_model("dcgan", "mnist", ngf=8, ndf=8), judge=tiny_judge)
 
 
+# ---------------------------------------------------------------- recognizable samples
+def test_recognizable_rate_is_high_for_real_digits_and_zero_for_noise(tiny_judge):
+    real = real_test_images(500)
+    real_rate = M.recognizable_rate(M.judge_outputs(tiny_judge, real)[1])
+    noise_rate = M.recognizable_rate(M.judge_outputs(tiny_judge, torch.rand(500, 1, 28, 28))[1])
+    blank_rate = M.recognizable_rate(M.judge_outputs(tiny_judge, torch.zeros(500, 1, 28, 28))[1])
+    # (this tiny judge is 80 % right and seldom sure: the shipped one is sure of 97 % of real digits)
+    assert real_rate > 0.2 and noise_rate < real_rate / 3 and blank_rate in (0.0, 1.0)  # one image 500 times
+    # the threshold is the judge's probability: certain logits count, a uniform guess never does
+    sure = torch.tensor([[10.0] + [0.0] * 9, [0.0] * 10])
+    assert M.recognizable_rate(sure) == 0.5 and M.recognizable_rate(sure, threshold=0.05) == 1.0
+    assert M.real_recognizable("mnist", tiny_judge) == pytest.approx(
+        M.recognizable_rate(M.judge_outputs(tiny_judge, M._real_images("mnist", "test", M.FID_N))[1]))
+
+
 # ---------------------------------------------------------------- ring
 def test_ring_metrics_of_real_ring_samples_cover_all_modes_with_high_quality():
     real = synthetic_batch("ring", M.RING_N, torch.Generator().manual_seed(0))["x"]
@@ -178,9 +193,10 @@ def test_ring_metrics_of_a_collapsed_generator_find_one_mode():
 def test_live_metrics_per_family(tiny_judge):
     torch.manual_seed(0)
     dc = M.live_metrics(build_model("dcgan", "mnist", ngf=8, ndf=8))
-    assert set(dc) == {"judge_fid_1k"} and dc["judge_fid_1k"] > 0
+    assert set(dc) == {"judge_fid_1k", "recognizable_1k"} and dc["judge_fid_1k"] > 0
+    assert 0 <= dc["recognizable_1k"] <= 1
     cg = M.live_metrics(build_model("cgan", "mnist", ngf=8, ndf=8))
-    assert set(cg) == {"judge_fid_1k", "class_acc"} and 0 <= cg["class_acc"] <= 1
+    assert set(cg) == {"judge_fid_1k", "recognizable_1k", "class_acc"} and 0 <= cg["class_acc"] <= 1
     assert set(M.live_metrics(build_model("ring", "ring", hidden=16))) == {"modes", "hq_rate"}
     assert M.live_metrics(build_model("toy1010", "toy1010")) == {}
     # no judge for Fashion-MNIST in this temp pretrained/: losses only, no crash
@@ -195,6 +211,7 @@ def test_evaluate_cli_prints_the_full_metrics_json(tiny_judge, tmp_path, capsys)
     assert out["family"] == "cgan" and out["n"] == 300 and out["n_per_class"] == 5
     assert out["judge_fid"] > out["real_floor"] > 0 and out["fid_over_floor"] > 1
     assert len(out["class_accuracy_per_class"]) == 10 and 0 <= out["class_accuracy"] <= 1
+    assert 0 <= out["recognizable"] <= 1 and out["recognizable_real"] > 0.2
 
 
 def test_evaluate_cli_explains_a_model_without_judge_metrics(tmp_path, capsys):

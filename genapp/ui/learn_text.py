@@ -139,13 +139,13 @@ trained with binary cross-entropy, one loss per player:
 
 **Objective** — the same minimax game and BCE losses as the plain GAN:
 """ + _GAN_MINIMAX + _BCE_D + _BCE_G + r"""
-**Watch for**: digit shapes appear within a few hundred steps, much sooner than with the MLP GAN. `judge_fid_1k` (a Fréchet distance in the features of a small MNIST classifier, on 1,000 samples; lower is better) should fall steadily. If $D(G(z))$ sticks at 0 and the grid stops changing, $D$ has won and $G$ gets no useful gradient. **Batch size**: the Train tab starts at 32 (the paper used 128): on a CPU the images per second hardly depend on the batch, so a smaller batch makes more updates a minute and the digits appear sooner. Try the **Latent** tab afterwards: walk between two seeds.""",
+**Watch for**: digit shapes appear within a few hundred steps, much sooner than with the MLP GAN. `judge_fid_1k` (a Fréchet distance in the features of a small MNIST classifier, on 1,000 samples; lower is better) should fall steadily, and `recognizable_1k` — the share of samples that classifier reads as some digit with at least 90 % confidence (real test digits: 0.97) — should climb. If $D(G(z))$ sticks at 0 and the grid stops changing, $D$ has won and $G$ gets no useful gradient. **Batch size**: the Train tab starts at 32 (the paper used 128): on a CPU the images per second hardly depend on the batch, so a smaller batch makes more updates a minute and the digits appear sooner. Try the **Latent** tab afterwards: walk between two seeds.""",
         "ko": r"""### DCGAN (dcgan)
 **무엇인가.** 합성곱 신경망으로 하는 GAN 게임이며, 이미지에서 GAN이 안정적으로 학습되게 만든 DCGAN 논문의 규칙을 따릅니다. 풀링 대신 stride 있는 (전치) 합성곱, G의 출력층과 D의 입력층을 뺀 모든 층에 BatchNorm, $G$ 에는 ReLU와 출력 Tanh, $D$ 에는 LeakyReLU(0.2), Adam 2e-4 와 $\beta_1 = 0.5$.
 
 **목적 함수** — 일반 GAN과 같은 미니맥스 게임과 BCE 손실:
 """ + _GAN_MINIMAX + _BCE_D + _BCE_G + r"""
-**실시간 화면에서 볼 것**: MLP GAN보다 훨씬 빨리, 몇백 스텝 안에 숫자 모양이 나타납니다. `judge_fid_1k` (작은 MNIST 분류기의 특징 공간에서 잰 샘플 1,000개의 프레셰 거리, 낮을수록 좋음)가 꾸준히 내려가야 합니다. $D(G(z))$ 가 0에 붙고 격자가 더 이상 바뀌지 않으면 $D$ 가 이겨서 $G$ 가 쓸모 있는 기울기를 받지 못하는 것입니다. **배치 크기**: 학습 탭은 32에서 시작합니다(논문은 128). CPU에서는 초당 이미지 수가 배치 크기와 거의 상관없으므로, 배치가 작으면 1분에 더 많이 업데이트하고 숫자가 더 빨리 나타납니다. 학습 뒤에는 **잠재 공간** 탭에서 두 시드 사이를 걸어 보세요.""",
+**실시간 화면에서 볼 것**: MLP GAN보다 훨씬 빨리, 몇백 스텝 안에 숫자 모양이 나타납니다. `judge_fid_1k` (작은 MNIST 분류기의 특징 공간에서 잰 샘플 1,000개의 프레셰 거리, 낮을수록 좋음)가 꾸준히 내려가고, `recognizable_1k` — 그 분류기가 90 % 이상의 확신으로 어떤 숫자로 읽는 샘플의 비율 (실제 테스트 숫자: 0.97) — 이 올라가야 합니다. $D(G(z))$ 가 0에 붙고 격자가 더 이상 바뀌지 않으면 $D$ 가 이겨서 $G$ 가 쓸모 있는 기울기를 받지 못하는 것입니다. **배치 크기**: 학습 탭은 32에서 시작합니다(논문은 128). CPU에서는 초당 이미지 수가 배치 크기와 거의 상관없으므로, 배치가 작으면 1분에 더 많이 업데이트하고 숫자가 더 빨리 나타납니다. 학습 뒤에는 **잠재 공간** 탭에서 두 시드 사이를 걸어 보세요.""",
     },
     "wgan": {
         "en": r"""### Wasserstein GAN (wgan)
