@@ -93,20 +93,10 @@ def init_from(model: GenerativeModel, name: str) -> str:
         if config.get(key) != want:
             raise ValueError(f"--init-from {name}: that is a {config.get('family')}/{config.get('dataset')} model; "
                              f"this run trains {model.family}/{model.config.dataset}.")
-    from safetensors.torch import load_file
-
-    tensors = load_file(str(folder / ckpt.WEIGHTS_NAME), device="cpu")
-    own = model.state_dict()
-    averaged = [k for k in own if k.startswith("generator_ema.")]
-    missing = sorted(set(own) - set(tensors) - set(averaged))
-    unexpected = sorted(set(tensors) - set(own))
-    if missing or unexpected:
-        raise ValueError(f"--init-from {name}: its weights do not fit this model's config "
-                         f"(missing {missing[:3]}, unexpected {unexpected[:3]}); use the same --set values.")
-    for k, v in tensors.items():
-        if own[k].shape != v.shape:
-            raise ValueError(f"--init-from {name}: {k} has shape {tuple(v.shape)}, this model {tuple(own[k].shape)}.")
-    model.load_state_dict({k: v.to(own[k].dtype) for k, v in tensors.items()}, strict=False)
-    if averaged and not all(k in tensors for k in averaged):
+    try:
+        lacks_average = model.load_weights(folder / ckpt.WEIGHTS_NAME, may_lack="generator_ema.")
+    except ValueError as exc:
+        raise ValueError(f"--init-from {name}: {exc} Use the same --set values as that model.") from exc
+    if lacks_average:
         model.load_generator_into_average()
     return str(folder)

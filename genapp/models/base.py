@@ -105,11 +105,16 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
     def state_dict_for_save(self) -> dict[str, torch.Tensor]:
         return {k: v for k, v in self.state_dict().items()}
 
-    def load_weights(self, path: str | Path) -> None:
-        """Load ``model.safetensors`` (fp16 or fp32 storage); strict, so a wrong file fails loudly."""
+    def load_weights(self, path: str | Path, *, may_lack: str | None = None) -> bool:
+        """Load ``model.safetensors`` (fp16 or fp32 storage); strict, so a wrong file fails loudly.
+
+        Only weights whose names start with ``may_lack`` may be absent (they keep their values);
+        returns True when some were.
+        """
         tensors = load_file(str(path), device="cpu")
         own = self.state_dict()
-        missing = sorted(set(own) - set(tensors))
+        optional = {k for k in own if may_lack and k.startswith(may_lack)} - set(tensors)
+        missing = sorted(set(own) - set(tensors) - optional)
         unexpected = sorted(set(tensors) - set(own))
         if missing or unexpected:
             raise ValueError(f"The weights do not fit a {self.family} model with this config "
@@ -118,7 +123,8 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
             if own[k].shape != v.shape:
                 raise ValueError(f"The weights do not fit: {k} has shape {tuple(v.shape)}, expected {tuple(own[k].shape)}.")
             tensors[k] = v.to(own[k].dtype)
-        self.load_state_dict(tensors, strict=True)
+        self.load_state_dict(tensors, strict=not optional)
+        return bool(optional)
 
     def config_dict(self) -> dict[str, Any]:
         return self.config.to_dict()
