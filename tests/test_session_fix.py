@@ -56,3 +56,24 @@ def test_session_updates_and_state_still_work():
     assert session[state_id] == {"runs": [1]} and SessionState(demo)[state_id] == {"runs": []}
     # a config read outside a session is computed as usual (the switch is per constructor call)
     assert BlocksConfig.config_for_block(number_id, [], demo.blocks[number_id])["props"]["value"] == 3
+
+
+def test_deep_link_route_still_sees_every_component(app_url, client):
+    """Gradio's /gradio_api/deep_link reads all of a session's configs: with the lazy dict it
+    still writes every component of the real app, with the output the session last produced."""
+    import json
+    from pathlib import Path
+
+    import httpx
+    from gradio.utils import get_upload_folder
+
+    client.predict("mnist-dcgan", 5, 4, api_name="/generate")
+    r = httpx.get(f"{app_url}/gradio_api/deep_link", params={"session_hash": client.session_hash}, timeout=30)
+    r.raise_for_status()
+    link = r.json()
+    assert isinstance(link, str) and link  # "" would mean the session was not found
+    components = json.loads((Path(get_upload_folder()) / "deep_links" / link / "state.json").read_text())
+    assert len(components) > 100   # every block of the app, not only those read so far
+    assert len({c["id"] for c in components}) == len(components)
+    images = [c for c in components if c.get("type") == "image" and (c.get("props") or {}).get("value")]
+    assert images  # the /generate output of this session is in its deep link
