@@ -39,13 +39,13 @@ def close_toasts(page) -> None:
 def test_train_tab_runs_live(page):
     page.get_by_label("Family").click()
     page.get_by_role("option", name="ring", exact=True).click()
-    page.wait_for_function("document.querySelector('#train-lr input').value === '0.001'")
-    page.wait_for_function("document.querySelector('#train-batch input').value === '64'")  # dcgan's 32 -> ring's
+    page.wait_for_function("(document.querySelector('#train-lr input') || {}).value === '0.001'")
+    page.wait_for_function("(document.querySelector('#train-batch input') || {}).value === '64'")  # dcgan's 32 -> ring's
     page.get_by_label("Steps").fill("200")
     page.get_by_label("Batch size").fill("64")
     page.locator("#train-start").click()
     wait_img(page, "train-sample")  # the first grid (step 0) arrives while it trains
-    page.wait_for_function("document.querySelector('#train-status').innerText.includes('FINISHED')", timeout=120_000)
+    page.wait_for_function("(document.querySelector('#train-status') || {}).innerText?.includes('FINISHED')", timeout=120_000)
     text = page.locator("#train-status").inner_text()
     assert "step 200 / 200" in text and "-ring-ring" in text
     page.wait_for_selector("#train-loss-plot canvas, #train-loss-plot svg")
@@ -125,7 +125,7 @@ def test_sketch_tab_draw_and_upload(page):
     page.locator("#sketch-examples img").first.click()
     wait_img(page, "sketch-upload")
     page.locator("#sketch-upload-go").click()
-    page.wait_for_function(f"document.querySelector('#sketch-shoe img').src !== {before!r}")
+    page.wait_for_function(f"(() => {{ const i = document.querySelector('#sketch-shoe img'); return !!i && i.src !== {before!r}; }})()")
     wait_img(page, "sketch-shoe")
 
 

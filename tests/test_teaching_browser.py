@@ -90,7 +90,7 @@ def test_lab_step_by_step(browser, app_url):
         for button, row in (("lab-real", "① D ← real"), ("lab-fake", "② D ← fake"), ("lab-g", "③ G")):
             page.locator(f"#{button}").click()
             wait_text(page, "lab-log", row)
-            page.wait_for_function(f"document.querySelector('#lab-view img').src !== {src!r}")
+            page.wait_for_function(f"(() => {{ const i = document.querySelector('#lab-view img'); return !!i && i.src !== {src!r}; }})()")
             src = page.locator("#lab-view img").get_attribute("src")  # every step redraws the view
         page.locator("#lab-train").click()
         wait_text(page, "lab-stats", "/ 103")
@@ -157,7 +157,7 @@ def test_learn_panels_follow_the_family(browser, app_url):
 def test_autoencoder_views(browser, app_url):
     page = open_app(browser, app_url, "?tab=train&family=dae&dataset=mnist&steps=30&batch=16&seed=0")
     try:
-        page.wait_for_function("document.querySelector('#train-lr input').value === '0.001'")  # dae's default
+        page.wait_for_function("(document.querySelector('#train-lr input') || {}).value === '0.001'")  # dae's default
         page.locator("#train-start").click()
         wait_text(page, "train-status", "FINISHED", timeout=180_000)
         wait_img(page, "train-sample")
@@ -213,7 +213,7 @@ def test_lecture_mode_visitor_and_lecturer(browser, app_url, monkeypatch):
     try:
         open_accordion(page, "lecture-box")
         wait_text(page, "lecture-status", "read-only")
-        page.wait_for_function("document.querySelector('#train-start').disabled")
+        page.wait_for_function("document.querySelector('#train-start')?.disabled === true")
         page.get_by_role("tab", name="Race (presets)", exact=True).click()
         assert page.locator("#preset-mode_collapse").is_disabled()
         page.get_by_role("tab", name="Train (live)", exact=True).click()
@@ -221,7 +221,7 @@ def test_lecture_mode_visitor_and_lecturer(browser, app_url, monkeypatch):
         page.locator("#lecture-token input").fill(TOKEN)
         page.locator("#lecture-unlock").click()
         wait_text(page, "lecture-status", "unlocked")
-        page.wait_for_function("!document.querySelector('#train-start').disabled")
+        page.wait_for_function("document.querySelector('#train-start')?.disabled === false")
         assert page.locator("#lecture-token input").input_value() == ""
         assert TOKEN not in page.content()
         shot(page, "lecture_unlocked")
@@ -231,7 +231,7 @@ def test_lecture_mode_visitor_and_lecturer(browser, app_url, monkeypatch):
     try:
         open_accordion(page, "lecture-box")
         wait_text(page, "lecture-status", "보기 전용")
-        page.wait_for_function("document.querySelector('#train-start').disabled")
+        page.wait_for_function("document.querySelector('#train-start')?.disabled === true")
         shot(page, "lecture_visitor_ko")
     finally:
         page.context.close()
