@@ -388,7 +388,8 @@ def test_loss_history_stays_whole_and_bounded():
 
 def test_dcgan_ema_averages_g_and_samples_with_the_average(tmp_path):
     plain = tiny("dcgan")
-    assert plain.sampler is plain.generator and not hasattr(plain, "generator_ema")
+    assert plain.sampler is plain.generator and plain.generator_ema is None
+    assert not any(k.startswith("generator_ema.") for k in plain.state_dict())  # nothing extra saved
     model = tiny("dcgan", ema=0.5)
     model.setup_training()
     before = [p.clone() for p in model.generator_ema.parameters()]
@@ -408,6 +409,8 @@ def test_dcgan_ema_averages_g_and_samples_with_the_average(tmp_path):
     assert torch.equal(again.generate(4, seed=1), model.eval().generate(4, seed=1))
     with pytest.raises(ValueError, match="decay"):
         tiny("dcgan", ema=1.5)
+    with pytest.raises(ValueError, match="decay.*'abc'"):
+        tiny("dcgan", ema="abc")
 
 
 def from_generator(model, n, seed):

@@ -42,32 +42,33 @@ class DCGAN(AdversarialModel):
         self.generator = DCGANGenerator(c.latent_dim, c.channels, c.image_size, c.ngf)
         self.discriminator = DCGANDiscriminator(c.channels, c.image_size, c.ndf, norm=self.critic_norm())
         init_dcgan_weights(self)
-        decay = float(getattr(c, "ema", 0.0) or 0.0)  # wgan shares this build; its config has no ema
-        if not 0.0 <= decay < 1.0:
-            raise ValueError(f"ema must be a decay in [0, 1), such as 0.999 (got {decay}).")
-        if decay:
-            self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False)
+        raw = getattr(c, "ema", 0.0)  # wgan shares this build; its config has no ema
+        try:
+            self.ema_decay = float(raw or 0.0)
+        except (TypeError, ValueError):
+            self.ema_decay = -1.0
+        if not 0.0 <= self.ema_decay < 1.0:
+            raise ValueError(f"ema must be a decay in [0, 1), such as 0.999 (got {raw!r}).")
+        self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False) if self.ema_decay else None
 
     @property
     def sampler(self) -> torch.nn.Module:
         """The network that makes the samples: the moving average of G when ``ema`` is on, else G."""
-        ema = getattr(self, "generator_ema", None)
-        return self.generator if ema is None else ema
+        return self.generator if self.generator_ema is None else self.generator_ema
 
     @torch.no_grad()
     def after_generator_step(self) -> None:
-        ema = getattr(self, "generator_ema", None)
-        if ema is None:
+        if self.generator_ema is None:
             return
-        torch._foreach_lerp_(list(ema.parameters()), list(self.generator.parameters()), 1.0 - self.config.ema)
+        ema = self.generator_ema
+        torch._foreach_lerp_(list(ema.parameters()), list(self.generator.parameters()), 1.0 - self.ema_decay)
         for avg, cur in zip(ema.buffers(), self.generator.buffers()):
             avg.copy_(cur)
 
     def load_generator_into_average(self) -> None:
         """Start the average from G's current weights (a run initialised from a model without one)."""
-        ema = getattr(self, "generator_ema", None)
-        if ema is not None:
-            ema.load_state_dict(self.generator.state_dict())
+        if self.generator_ema is not None:
+            self.generator_ema.load_state_dict(self.generator.state_dict())
 
     def critic_norm(self) -> str:
         return self.config.d_norm

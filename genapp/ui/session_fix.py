@@ -24,11 +24,12 @@ _PENDING = object()         # what config_for_block returns meanwhile
 class LazyConfigValues(dict):
     """``SessionState.config_values`` whose entries are computed on first read."""
 
-    def __init__(self, blocks_config, keys):
-        super().__init__()
+    def __init__(self, blocks_config, values: dict):
+        """``values``: the constructor's dict, with ``_PENDING`` where a config is still to build."""
+        super().__init__((k, v) for k, v in values.items() if v is not _PENDING)
         self._blocks_config = blocks_config
-        self._pending = dict.fromkeys(keys)
-        self._order = list(keys)  # the blocks' order, which the eager dict had
+        self._pending = {k: None for k, v in values.items() if v is _PENDING}
+        self._order = list(values)  # the blocks' order, which the eager dict had
 
     def _compute(self, key) -> None:
         if key in self._pending:
@@ -125,12 +126,7 @@ def install() -> None:
             _SKIP.on = False
         values = getattr(self, "config_values", None)
         if isinstance(values, dict) and not isinstance(values, LazyConfigValues):
-            lazy = LazyConfigValues(self.blocks_config, [k for k, v in values.items() if v is _PENDING])
-            lazy._order = list(values)
-            for k, v in values.items():
-                if v is not _PENDING:
-                    dict.__setitem__(lazy, k, v)
-            self.config_values = lazy
+            self.config_values = LazyConfigValues(self.blocks_config, values)
 
     __init__.genapp_lazy = True
     BlocksConfig.config_for_block = staticmethod(config_for_block)

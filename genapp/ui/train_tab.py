@@ -73,8 +73,8 @@ def default_lr(family: str, dataset: str | None = None) -> float:
 
 # The Train tab starts the 28-px adversarial families at batch 32, not the recipe's 64: on a CPU
 # the images per second hardly change, so a run makes twice the updates, and the live grid shows
-# digits sooner (bench/time_to_quality.py, 60 s of training on 2 cores: judge-FID 173 at batch 32
-# vs 242 at batch 64). Every other family starts at its recipe's batch (cyclegan 1, pix2pix 8).
+# digits sooner (bench/time_to_quality.py, 60 s of training on 2 cores: judge-FID 174 at batch 32
+# vs 234 at batch 64; docs/PERFORMANCE.md). Every other family starts at its recipe's batch (cyclegan 1, pix2pix 8).
 LIVE_BATCH = {"dcgan": 32, "cgan": 32, "gan": 32, "wgan": 32}
 
 
