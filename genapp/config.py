@@ -64,6 +64,8 @@ class ModelConfig(JsonConfig):
     lr: float = 2e-4              # Adam 2e-4 is the DCGAN paper's choice; families override
     beta1: float = 0.5            # DCGAN paper: beta1 = 0.5 steadies GAN training
     beta2: float = 0.999
+    lr_decay: float = 0.0         # the last fraction of a run over which lr falls linearly to 0
+                                  # (pix2pix / CycleGAN: 0.5, "100 epochs at lr, 100 decaying"); 0: constant
 
 
 @dataclass

@@ -57,6 +57,27 @@ def _checkpoint(out: Path, model: GenerativeModel, step: int, last_good: int) ->
                                f"the previous checkpoint (step {last_good}) is kept") from exc
 
 
+def lr_factor(step: int, total: int, decay: float) -> float:
+    """The pix2pix / CycleGAN schedule: lr stays at its value for the first ``1 - decay`` of the
+    ``total`` steps, then falls linearly so that it reaches 0 with the last step. ``decay`` 0: 1."""
+    if decay <= 0 or total <= 0:
+        return 1.0
+    return min(1.0, max(0.0, (total - step) / (decay * total)))
+
+
+def apply_lr_schedule(model: GenerativeModel, step: int, total: int) -> None:
+    """Set every optimizer's lr for the step after ``step``: its initial lr times ``lr_factor``.
+    The initial lr is kept in the param group (``initial_lr``, as torch's schedulers do), so it is
+    saved with the optimizer state and a resumed run goes on from the same schedule."""
+    decay = float(getattr(model.config, "lr_decay", 0.0) or 0.0)
+    if decay <= 0:
+        return
+    factor = lr_factor(step, total, decay)
+    for opt in model.optimizers.values():
+        for group in opt.param_groups:
+            group["lr"] = group.setdefault("initial_lr", group["lr"]) * factor
+
+
 def resolve_device(name: str = "auto") -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -125,6 +146,7 @@ def train(
                 emit(end)
                 return end
             batch = next(stream)
+            apply_lr_schedule(model, step, cfg.steps)
             losses = model.train_step(batch)
             step += 1
             bad = [k for k, v in losses.items() if not math.isfinite(v)]

@@ -182,6 +182,38 @@ def test_trainer_writes_run_folder_and_resumes_step_count(tmp_path):
     assert ckpt.read_jsonl(tmp_path / "metrics.jsonl")[-1]["step"] == 9
 
 
+def test_lr_decay_follows_the_pix2pix_schedule_and_survives_resume(tmp_path):
+    from genapp.trainer import lr_factor
+
+    # constant for the first half of a 10-step run, then linearly to 0 at the last step
+    assert [lr_factor(s, 10, 0.5) for s in (0, 4, 5, 6, 9, 10)] == [1.0, 1.0, 1.0, 0.8, 0.2, 0.0]
+    assert lr_factor(7, 10, 0.0) == 1.0
+    model = tiny("pix2pix", lr_decay=0.5)
+    seen = []
+
+    def on_event(e):
+        if e["type"] == "step":
+            seen.append(model.optimizers["generator"].param_groups[0]["lr"])
+    train(model, _cfg(steps=6), tmp_path, on_event=on_event)
+    lr = model.config.lr
+    # the lr each step trained with: a 6-step run decays over its last 3 steps
+    assert seen == pytest.approx([lr, lr, lr, lr, lr * 2 / 3, lr / 3])
+    plain = tiny("pix2pix")  # lr_decay 0: the optimizers are left alone
+    train(plain, _cfg(steps=2), tmp_path / "plain")
+    assert [g["lr"] for g in plain.optimizers["generator"].param_groups] == [lr]
+    assert "initial_lr" not in plain.optimizers["generator"].param_groups[0]
+    # resumed to 10 steps: the schedule goes on from the initial lr saved with the optimizer
+    resumed = tiny("pix2pix", lr_decay=0.5)
+    start = ckpt.load_checkpoint(tmp_path, resumed)
+    lrs = []
+    train(resumed, _cfg(steps=10), tmp_path, start_step=start,
+          on_event=lambda e: e["type"] == "step" and lrs.append(resumed.optimizers["discriminator"].param_groups[0]["lr"]))
+    assert lrs == pytest.approx([lr * f for f in (0.8, 0.6, 0.4, 0.2)])
+    assert json.loads((tmp_path / "config.json").read_text())["lr_decay"] == 0.5
+    with pytest.raises(ValueError, match="lr_decay"):
+        tiny("dcgan", lr_decay=2)
+
+
 def test_trainer_stops_within_one_step_and_checkpoints(tmp_path):
     model = tiny("gan")
     steps = []

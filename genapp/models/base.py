@@ -58,6 +58,10 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
         self.config = self.Config.from_dict(cfg)
         if self.datasets and self.config.dataset not in self.datasets:
             raise ValueError(f"{self.family} trains on {', '.join(self.datasets)}, not {self.config.dataset!r}.")
+        decay = self.config.lr_decay
+        if isinstance(decay, bool) or not isinstance(decay, (int, float)) or not 0.0 <= decay <= 1.0:
+            raise ValueError(f"lr_decay is the fraction of the run at its end over which the learning rate "
+                             f"falls to 0: a number from 0 (off) to 1, such as 0.5 (got {decay!r}).")
         self.optimizers: dict[str, torch.optim.Optimizer] = {}
         self.build()
 
