@@ -39,6 +39,8 @@ def main() -> None:
     p.add_argument("--every", type=float, default=15, help="seconds of training between checks")
     p.add_argument("--batch-size", type=int, default=32,
                    help="the Train tab's default for dcgan (genapp.ui.train_tab.LIVE_BATCH); 64 is the recipe's")
+    p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                   help="bf16: the step under bf16 autocast (fast on CPUs with AVX512-BF16 / AMX)")
     p.add_argument("--n", type=int, default=10_000, help="samples per judge-FID")
     p.add_argument("--set", action="append", default=[], help="model override key=value (e.g. ngf=32)")
     args = p.parse_args()
@@ -46,13 +48,15 @@ def main() -> None:
     floor = real_floor("mnist", args.n)
     judge = load_judge("mnist")
     real_sure = real_recognizable("mnist", judge)
-    print(f"torch threads {torch.get_num_threads()}, load average {os.getloadavg()[0]:.1f}; "
+    print(f"torch threads {torch.get_num_threads()}, load average {os.getloadavg()[0]:.1f}, {args.precision}, "
+          f"batch {args.batch_size}; "
           f"real-vs-real floor at n={args.n}: {floor:.2f}; target <= {3 * floor:.2f}")
     torch.manual_seed(0)
     model = build_model("dcgan", "mnist", **over)
     clock = {"train_s": 0.0, "t": time.perf_counter(), "next": args.every, "hit": None, "shot60": False}
     out_dir = Path(__file__).resolve().parent / "out"
     out_dir.mkdir(exist_ok=True)
+    tag = "" if args.precision == "fp32" else f"_{args.precision}"
 
     def on_event(e):
         if e["type"] != "step":
@@ -60,14 +64,14 @@ def main() -> None:
         now = time.perf_counter()
         clock["train_s"] += now - clock["t"]
         if clock["train_s"] >= 60 and not clock["shot60"]:
-            grid_image(model.generate(64, seed=42), 8, 2).save(out_dir / "dcgan_60s.png")
+            grid_image(model.generate(64, seed=42), 8, 2).save(out_dir / f"dcgan_60s{tag}.png")
             clock["shot60"] = True
         if clock["train_s"] >= clock["next"]:
             images = generate_images(model, args.n)
             fid = judge_fid(images, "mnist")
             sure = recognizable_rate(judge_outputs(judge, images)[1])
             # what the live view shows at this moment (the Train tab's fixed z): look at them
-            grid_image(model.generate(64, seed=42), 8, 2).save(out_dir / f"dcgan_{clock['next']:.0f}s.png")
+            grid_image(model.generate(64, seed=42), 8, 2).save(out_dir / f"dcgan_{clock['next']:.0f}s{tag}.png")
             print(f"  train {clock['train_s']:6.1f}s  step {e['step']:5d}  judge-FID {fid:8.2f}  "
                   f"({fid / floor:5.1f}x floor)  recognizable {sure:5.1%} (real {real_sure:.1%})", flush=True)
             if fid <= 3 * floor and clock["hit"] is None:
@@ -78,7 +82,8 @@ def main() -> None:
     stop = lambda: clock["hit"] is not None or clock["train_s"] >= args.budget  # noqa: E731
     with tempfile.TemporaryDirectory() as tmp:
         train(model, TrainConfig(steps=10**7, batch_size=args.batch_size, sample_every=10**9,
-                                 checkpoint_every=10**9, log_every=10**9, device="cpu"),
+                                 checkpoint_every=10**9, log_every=10**9, device="cpu",
+                                 precision=args.precision),
               tmp, on_event=on_event, should_stop=stop)
     if clock["hit"]:
         s, step, fid = clock["hit"]

@@ -9,6 +9,12 @@ dataset does) + ``ToTensor`` / ``Normalize`` + ``DataLoader(shuffle=True)``, and
 step with the same networks, batch size and optimizer. Ours is ``genapp``: a uint8 tensor
 resident in memory, batches by indexing, and the model's own ``train_step``. Both are timed in
 alternating rounds (so background load hits both alike) and reported as images/s and a ratio.
+
+On a GPU (``--device cuda``) both loops run on it: the reference copies each DataLoader batch to
+the GPU and trains in fp32, as a first script does; ours keeps the data on the GPU
+(``BatchStream``), runs the step under bf16 autocast and compiles the networks
+(``--precision`` / ``--no-compile`` to measure each part), as ``python -m train --device cuda
+--precision bf16 --compile`` does.
 """
 from __future__ import annotations
 
@@ -26,7 +32,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from genapp.data import BatchStream, data_dir, load_dataset  # noqa: E402
+from genapp.config import TrainConfig  # noqa: E402
 from genapp.models import build_model  # noqa: E402
+from genapp.trainer import autocast, prepare_for_device, resolve_device  # noqa: E402
 
 
 # ---------------------------------------------------------------- the reference input pipelines
@@ -72,7 +80,7 @@ def reference_pix2pix_loader(batch_size: int, size: int):
 def reference_gan_step(model, x, opt_g, opt_d):
     """The textbook DCGAN step (pytorch/examples dcgan): D on real + fake, then G."""
     n = x.size(0)
-    z = torch.randn(n, model.config.latent_dim)
+    z = torch.randn(n, model.config.latent_dim, device=x.device)
     fake = model.generator(z)
     opt_d.zero_grad()
     out_r, out_f = model.discriminator(x), model.discriminator(fake.detach())
@@ -105,7 +113,8 @@ def _opts(model):
             torch.optim.Adam(model.discriminator.parameters(), 2e-4, betas=(0.5, 0.999)))
 
 
-def bench(family: str, steps: int, rounds: int, batch_size: int) -> dict:
+def bench(family: str, steps: int, rounds: int, batch_size: int, device: torch.device,
+          precision: str = "fp32", compile_: bool = False) -> dict:
     torch.manual_seed(0)
     if family == "dcgan":
         ours = build_model("dcgan", "mnist")
@@ -117,19 +126,32 @@ def bench(family: str, steps: int, rounds: int, batch_size: int) -> dict:
         ref = build_model("pix2pix", "edges2shoes", ndf=32)
         ds = load_dataset("edges2shoes", image_size=ours.config.image_size)
         loader = reference_pix2pix_loader(batch_size, ours.config.image_size)
+    ours.to(device)
+    ref.to(device)
     ours.setup_training()
-    stream = BatchStream(ds, batch_size, seed=0)
+    cfg = TrainConfig(batch_size=batch_size, precision=precision, compile=compile_)
+    prepare_for_device(ours, cfg, device)
+    stream = BatchStream(ds, batch_size, seed=0, device=device)  # resident on the device
     opt_g, opt_d = _opts(ref)
     ref.train()
 
+    def sync():
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
     def run_ours():
+        sync()
         t = time.perf_counter()
         for _ in range(steps):
-            ours.train_step(next(stream))
+            batch = next(stream)
+            with autocast(cfg, device):
+                ours.train_step(batch)
+        sync()
         return steps * batch_size / (time.perf_counter() - t)
 
     def run_ref():
         it = iter(loader)
+        sync()
         t = time.perf_counter()
         for _ in range(steps):
             try:
@@ -138,9 +160,10 @@ def bench(family: str, steps: int, rounds: int, batch_size: int) -> dict:
                 it = iter(loader)
                 item = next(it)
             if family == "dcgan":
-                reference_gan_step(ref, item, opt_g, opt_d)
+                reference_gan_step(ref, item.to(device), opt_g, opt_d)
             else:
-                reference_pix2pix_step(ref, item[0], item[1], opt_g, opt_d)
+                reference_pix2pix_step(ref, item[0].to(device), item[1].to(device), opt_g, opt_d)
+        sync()
         return steps * batch_size / (time.perf_counter() - t)
 
     run_ours(), run_ref()  # warm-up (allocator, first-call overheads)
@@ -158,15 +181,23 @@ def main() -> None:
     p.add_argument("--family", choices=["dcgan", "pix2pix", "both"], default="both")
     p.add_argument("--steps", type=int, default=40)
     p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
+    p.add_argument("--precision", choices=["fp32", "bf16"], help="ours (default: bf16 on a GPU, else fp32)")
+    p.add_argument("--no-compile", action="store_true", help="ours without torch.compile (compiled on a GPU by default)")
     args = p.parse_args()
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, device cpu, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    device = resolve_device(args.device)
+    gpu = device.type == "cuda"
+    precision = args.precision or ("bf16" if gpu else "fp32")
+    compile_ = gpu and not args.no_compile
+    name = torch.cuda.get_device_name(device) if gpu else "cpu"
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, device {name}, "
+          f"load average {os.getloadavg()[0]:.1f}; ours: {precision}{', compiled' if compile_ else ''}")
     fams = ["dcgan", "pix2pix"] if args.family == "both" else [args.family]
     for fam in fams:
-        r = bench(fam, args.steps if fam == "dcgan" else max(4, args.steps // 8), args.rounds,
-                  64 if fam == "dcgan" else 8)
+        steps = args.steps if fam == "dcgan" or gpu else max(4, args.steps // 8)
+        r = bench(fam, steps, args.rounds, 64 if fam == "dcgan" else 8, device, precision, compile_)
         print(f"{fam:8s} batch {r['batch_size']:3d}: ours {r['ours_img_s']:8.1f} img/s   "
-              f"reference {r['reference_img_s']:8.1f} img/s   ratio {r['ratio']:.2f}x")
+              f"reference {r['reference_img_s']:8.1f} img/s   ratio {r['ratio']:.2f}x", flush=True)
 
 
 if __name__ == "__main__":

@@ -154,17 +154,20 @@ class RunRegistry:
     def start(self, family: str, dataset: str | None = None, *, steps: int = 1000, batch_size: int = 64,
               lr: float | None = None, seed: int = 0, device: str = "auto", sample_every: int | None = None,
               checkpoint_every: int | None = None, log_every: int = 10, command: str = "",
-              overrides: dict[str, Any] | None = None) -> Run:
-        """Build the model now (so bad settings fail here, with a message) and queue its thread."""
+              overrides: dict[str, Any] | None = None, precision: str = "auto") -> Run:
+        """Build the model now (so bad settings fail here, with a message) and queue its thread.
+
+        ``precision`` "auto": live runs train in bf16 where the machine computes it natively
+        (``genapp.trainer.resolve_precision``), which is what makes the live view fast."""
         run = self._prepare(family, dataset, steps=steps, batch_size=batch_size, lr=lr, seed=seed, device=device,
                             sample_every=sample_every, checkpoint_every=checkpoint_every, log_every=log_every,
-                            command=command, overrides=overrides)
+                            command=command, overrides=overrides, precision=precision)
         self._launch(run)
         return run
 
     def _prepare(self, family: str, dataset: str | None, *, steps: int, batch_size: int, lr: float | None,
                  seed: int, device: str, sample_every: int | None, checkpoint_every: int | None, log_every: int,
-                 command: str, overrides: dict[str, Any] | None) -> Run:
+                 command: str, overrides: dict[str, Any] | None, precision: str = "auto") -> Run:
         """Validate, build the model from ``seed`` and create the run folder (no thread yet)."""
         steps, batch_size, lr, seed = check_settings(steps, batch_size, lr, seed)
         with self._lock:
@@ -175,7 +178,7 @@ class RunRegistry:
             torch.manual_seed(seed)  # the same seed gives the same initial weights
             model = build_model(family, dataset, lr=lr, **(overrides or {}))
         dataset = model.config.dataset
-        cfg = TrainConfig(steps=int(steps), batch_size=int(batch_size), seed=int(seed), device=device,
+        cfg = TrainConfig(steps=int(steps), batch_size=int(batch_size), seed=int(seed), device=device, precision=precision,
                           sample_every=sample_every or max(1, min(100, steps // 20 or 1)),
                           checkpoint_every=checkpoint_every or max(1, min(500, steps)),
                           log_every=log_every, command=command, extra={"lr": model.config.lr})

@@ -78,6 +78,58 @@ def apply_lr_schedule(model: GenerativeModel, step: int, total: int) -> None:
             group["lr"] = group.setdefault("initial_lr", group["lr"]) * factor
 
 
+PRECISIONS = ("fp32", "bf16", "auto")
+
+
+def native_bf16(device: torch.device) -> bool:
+    """Whether ``device`` computes in bf16 natively: a CUDA GPU that supports it, or a CPU with
+    AVX512-BF16 or AMX (recent Xeons, AMD Zen 4 and later). Elsewhere bf16 is emulated and slower
+    than fp32."""
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    if device.type == "cpu":
+        probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+        return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
+    return False
+
+
+def resolve_precision(precision: str, device: torch.device, model: GenerativeModel | None = None) -> str:
+    """``auto``: bf16 where ``device`` runs it natively and the model is big enough to gain from it
+    (``bf16_pays``), else fp32. The app's live runs use it: on this project's CPU a dcgan step at
+    batch 64 is about 1.9x faster in bf16 (docs/PERFORMANCE.md)."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)} (got {precision!r}).")
+    if precision == "auto":
+        pays = model is None or type(model).bf16_pays
+        return "bf16" if pays and native_bf16(device) else "fp32"
+    return precision
+
+
+def prepare_for_device(model: GenerativeModel, cfg: TrainConfig, device: torch.device) -> None:
+    """What makes a step fast on ``device``, from the run's settings.
+
+    * CUDA: cuDNN picks its fastest convolution algorithms for the (fixed) batch shapes, and
+      float32 matrix products may use TF32 tensor cores.
+    * ``cfg.compile``: each network is compiled in place (``nn.Module.compile``: the same
+      parameters and state-dict keys, so checkpoints are unchanged) before the first step.
+    The data is already on ``device`` (``BatchStream``), so no step waits for a copy.
+    """
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    if cfg.compile:
+        for net in model.children():
+            if any(p.requires_grad for p in net.parameters()):
+                net.compile()
+
+
+def autocast(cfg: TrainConfig, device: torch.device):
+    """bf16 autocast for ``precision="bf16"`` (no loss scaling needed: bf16 has fp32's range);
+    the weights, optimizer state and checkpoints stay fp32."""
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.precision == "bf16")
+
+
 def resolve_device(name: str = "auto") -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -123,8 +175,10 @@ def train(
     last_good_step = start_step
     try:
         device = resolve_device(cfg.device)
+        cfg = cfg.replace(precision=resolve_precision(cfg.precision, device, model))  # the config records what ran
         model.to(device)
         model.setup_training()
+        prepare_for_device(model, cfg, device)
         for opt in model.optimizers.values():  # state restored on the CPU follows the weights
             for st in opt.state.values():
                 for k, v in st.items():
@@ -147,7 +201,8 @@ def train(
                 return end
             batch = next(stream)
             apply_lr_schedule(model, step, cfg.steps)
-            losses = model.train_step(batch)
+            with autocast(cfg, device):
+                losses = model.train_step(batch)
             step += 1
             bad = [k for k, v in losses.items() if not math.isfinite(v)]
             if bad:

@@ -214,6 +214,55 @@ def test_lr_decay_follows_the_pix2pix_schedule_and_survives_resume(tmp_path):
         tiny("dcgan", lr_decay=2)
 
 
+def test_bf16_precision_trains_under_autocast_and_keeps_fp32_weights(tmp_path):
+    model = tiny("dcgan")
+    dtypes = []
+    hook = model.generator.register_forward_hook(lambda mod, inp, out: dtypes.append(out.dtype))
+    end = train(model, _cfg(steps=3, precision="bf16"), tmp_path)
+    hook.remove()
+    assert end["status"] == "finished", end
+    assert torch.bfloat16 in dtypes  # the training forward passes ran in bf16 ...
+    assert all(p.dtype == torch.float32 for p in model.parameters())  # ... the weights stayed fp32
+    assert json.loads((tmp_path / "config.json").read_text())["train"]["precision"] == "bf16"
+    resumed = tiny("dcgan")
+    assert ckpt.load_checkpoint(tmp_path, resumed) == 3
+    end = train(model, _cfg(steps=1, precision="fp16"), tmp_path / "bad")
+    assert end["status"] == "failed" and "precision must be one of fp32, bf16, auto" in end["reason"]
+
+
+@pytest.mark.parametrize("family", sorted(TINY))
+def test_every_family_trains_in_bf16(tmp_path, family):
+    end = train(tiny(family), _cfg(steps=2, precision="bf16", sample_every=2, checkpoint_every=2), tmp_path)
+    assert end["status"] == "finished", end["reason"]
+    losses = [r for r in ckpt.read_jsonl(tmp_path / "metrics.jsonl") if r["step"] == 2][0]
+    assert all(math.isfinite(v) for v in losses.values())
+
+
+def test_auto_precision_is_bf16_only_where_it_is_native(tmp_path):
+    from genapp.trainer import native_bf16, resolve_precision
+
+    cpu = torch.device("cpu")
+    assert resolve_precision("auto", cpu) == ("bf16" if native_bf16(cpu) else "fp32")
+    assert resolve_precision("fp32", cpu) == "fp32" and resolve_precision("bf16", cpu) == "bf16"
+    assert resolve_precision("auto", cpu, tiny("ring")) == "fp32"  # too small to gain
+    assert resolve_precision("auto", cpu, tiny("ae")) == "fp32"
+    train(tiny("dcgan"), _cfg(steps=1, precision="auto"), tmp_path)
+    recorded = json.loads((tmp_path / "config.json").read_text())["train"]["precision"]
+    assert recorded == resolve_precision("auto", cpu)  # the run records what it ran with
+
+
+def test_compile_keeps_parameters_and_checkpoint_keys(tmp_path):
+    pytest.importorskip("torch._dynamo")
+    model = tiny("gan")
+    keys = set(model.state_dict())
+    end = train(model, _cfg(steps=2, compile=True), tmp_path)
+    assert end["status"] == "finished", end
+    assert model.generator._compiled_call_impl is not None  # compiled in place ...
+    assert set(model.state_dict()) == keys  # ... so the checkpoint has the usual names
+    reloaded = tiny("gan")
+    assert ckpt.load_checkpoint(tmp_path, reloaded) == 2
+
+
 def test_trainer_stops_within_one_step_and_checkpoints(tmp_path):
     model = tiny("gan")
     steps = []
@@ -353,6 +402,8 @@ def test_cli_rejects_bad_settings(tmp_path):
         main(["dcgan", "--steps", "0", "--out", str(tmp_path)])
     with pytest.raises(SystemExit, match="trains on"):
         main(["pix2pix", "--dataset", "mnist", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit):  # argparse: invalid choice
+        main(["dcgan", "--precision", "fp8", "--out", str(tmp_path)])
 
 
 def test_load_refuses_pickle_only_folder(tmp_path):

@@ -36,6 +36,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", type=float, help="learning rate (default: the family's recipe)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    p.add_argument("--precision", choices=["fp32", "bf16", "auto"],
+                   help="bf16: mixed precision (bf16 autocast); auto: bf16 where the GPU or CPU computes it "
+                        "natively (AVX512-BF16 / AMX), else fp32. Default fp32, or the resumed run's")
+    p.add_argument("--compile", action="store_true", help="torch.compile the networks first (for a GPU)")
     p.add_argument("--out", type=Path, help="run folder (default: $GENAPP_RUNS_DIR/NNNNN-<family>-<dataset>)")
     p.add_argument("--resume", type=Path, metavar="DIR", help="continue the run in DIR from its last checkpoint")
     p.add_argument("--init-from", metavar="MODEL",
@@ -123,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         extra["resumed_at"] = [*cfg.extra.get("resumed_at", []), start_step]
         command = cfg.command
     cfg = cfg.replace(steps=steps, device=args.device, command=command,
+                      precision=args.precision or cfg.precision, compile=args.compile or cfg.compile,
                       sample_every=args.sample_every or (cfg.sample_every if args.resume else max(1, min(200, steps // 10))),
                       checkpoint_every=args.checkpoint_every or (cfg.checkpoint_every if args.resume else max(1, min(1000, steps))),
                       extra=extra)

@@ -29,6 +29,7 @@ class AEConfig(ModelConfig):
 
 class AutoEncoder(GenerativeModel):
     family = "ae"
+    bf16_pays = False  # too small: see GenerativeModel.bf16_pays
     Config = AEConfig
     datasets = ("mnist", "fashion")
 
@@ -66,6 +67,7 @@ class AutoEncoder(GenerativeModel):
         opt.step()
         if x.size(0) > 1:  # running statistics of the codes, for sampling
             with torch.no_grad():
+                z = z.float()  # the codes are bf16 under mixed precision; the statistics stay fp32
                 self.latent_mean.lerp_(z.mean(0), 0.01)
                 self.latent_std.lerp_(z.std(0) + 1e-6, 0.01)
         return {"loss": loss.item()}

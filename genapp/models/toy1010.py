@@ -25,6 +25,7 @@ class Toy1010Config(ModelConfig):
 
 class Toy1010GAN(AdversarialModel):
     family = "toy1010"
+    bf16_pays = False  # too small: see GenerativeModel.bf16_pays
     Config = Toy1010Config
     datasets = ("toy1010",)
     kind = "toy"

@@ -59,8 +59,12 @@ class VAE(GenerativeModel):
         x = batch["x"].flatten(1)
         mean, log_var = self.encode(x)
         recon = self.decoder(self.reparameterize(mean, log_var))
-        bce = F.binary_cross_entropy(recon, x, reduction="sum")
-        kld = -0.5 * torch.sum(1 + log_var - mean.pow(2) - log_var.exp())
+        # The loss in fp32 even under mixed precision: a sum of 784 terms per image wants the bits,
+        # and CUDA autocast refuses binary_cross_entropy on bf16 outputs.
+        with torch.autocast(x.device.type, enabled=False):
+            recon, mean, log_var = recon.float(), mean.float(), log_var.float()
+            bce = F.binary_cross_entropy(recon, x, reduction="sum")
+            kld = -0.5 * torch.sum(1 + log_var - mean.pow(2) - log_var.exp())
         loss = bce + kld
         opt = self.optimizers["vae"]
         opt.zero_grad(set_to_none=True)
