@@ -2,8 +2,8 @@
 
     GENAPP_DATA_DIR=../shared/data python bench/time_to_quality.py [--budget 600] [--every 15]
 
-Trains a fresh dcgan on MNIST with the app's engine (``genapp.trainer.train``, batch 32 as in the Train tab, the
-course recipe) and, every ``--every`` seconds of training, pauses the clock to measure the full
+Trains a fresh dcgan on MNIST with the app's engine (``genapp.trainer.train``, batch 32 and precision "auto"
+as in the Train tab: bf16 where the CPU computes it natively; the course recipe) and, every ``--every`` seconds of training, pauses the clock to measure the full
 protocol of the pretrained models (judge-FID of 10,000 samples vs the 10,000 test images, next to
 the real-vs-real floor at the same n) and the share of samples the judge recognizes (class
 probability >= 0.9; real test digits: 0.97). Prints one line per check and the first time the
@@ -30,7 +30,7 @@ from genapp.images import grid_image  # noqa: E402
 from genapp.metrics import (generate_images, judge_fid, judge_outputs, load_judge, real_floor,  # noqa: E402
                             real_recognizable, recognizable_rate)
 from genapp.models import build_model  # noqa: E402
-from genapp.trainer import train  # noqa: E402
+from genapp.trainer import resolve_precision, train  # noqa: E402
 
 
 def main() -> None:
@@ -39,11 +39,13 @@ def main() -> None:
     p.add_argument("--every", type=float, default=15, help="seconds of training between checks")
     p.add_argument("--batch-size", type=int, default=32,
                    help="the Train tab's default for dcgan (genapp.ui.train_tab.LIVE_BATCH); 64 is the recipe's")
-    p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
-                   help="bf16: the step under bf16 autocast (fast on CPUs with AVX512-BF16 / AMX)")
+    p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="auto",
+                   help="auto (the Train tab's): bf16 autocast where the CPU computes bf16 natively "
+                        "(AVX512-BF16 / AMX), else fp32")
     p.add_argument("--n", type=int, default=10_000, help="samples per judge-FID")
     p.add_argument("--set", action="append", default=[], help="model override key=value (e.g. ngf=32)")
     args = p.parse_args()
+    args.precision = resolve_precision(args.precision, torch.device("cpu"))
     over = {k: _parse(v) for k, _, v in (s.partition("=") for s in args.set)}
     floor = real_floor("mnist", args.n)
     judge = load_judge("mnist")
