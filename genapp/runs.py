@@ -23,7 +23,7 @@ from . import checkpoints as ckpt
 from .config import TrainConfig, env_int
 from .models import build_model, model_from_config
 from .threads import lower_priority, train_threads, use_threads
-from .trainer import resolve_device, train
+from .trainer import resolve_device, resolve_precision, train
 
 STATUS_NAME = "status.json"
 ACTIVE = ("queued", "running")
@@ -120,6 +120,7 @@ class Run:
                 "eta_s": None if self.eta_s() is None else round(self.eta_s(), 1),
                 "elapsed_s": round((self.ended or time.time()) - self.started, 1) if self.started else 0.0,
                 "batch_size": self.train_cfg.batch_size, "seed": self.train_cfg.seed,
+                "precision": self.train_cfg.precision,
                 "lr": self.train_cfg.extra.get("lr"),
                 "losses": [{"step": s, **v} for s, v in recent],
                 "metrics": dict(self.metrics),
@@ -178,6 +179,10 @@ class RunRegistry:
             torch.manual_seed(seed)  # the same seed gives the same initial weights
             model = build_model(family, dataset, lr=lr, **(overrides or {}))
         dataset = model.config.dataset
+        try:  # "auto" is settled now, so the config and the live view say what the run trains with
+            precision = resolve_precision(precision, resolve_device(device), model)
+        except ValueError:
+            pass  # a device that is not here: the run fails with the message when it starts
         cfg = TrainConfig(steps=int(steps), batch_size=int(batch_size), seed=int(seed), device=device, precision=precision,
                           sample_every=sample_every or max(1, min(100, steps // 20 or 1)),
                           checkpoint_every=checkpoint_every or max(1, min(500, steps)),

@@ -330,6 +330,9 @@ def test_registry_stop_and_resume(tmp_path):
         run.thread.join(0.05)
     reg.stop(run.id, timeout=30)
     assert run.status == "stopped" and 3 <= run.step < 10_000
+    # a live run's precision is "auto", settled when it is created and shown by /train_status
+    from genapp.trainer import resolve_precision
+    assert run.snapshot()["precision"] == resolve_precision("auto", torch.device("cpu"), run.model) != "auto"
     stopped_at = run.step
     again = reg.resume(run.id, steps=stopped_at + 5, device="cpu")
     again.thread.join(60)

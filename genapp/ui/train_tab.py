@@ -312,7 +312,7 @@ def fmt_seconds(s: float | None) -> str:
 def status_markdown(snap: dict) -> str:
     parts = [f"**{snap['status'].upper()}** · `{snap['run_id']}`",
              f"step **{snap['step']:,} / {snap['total_steps']:,}**",
-             f"**{snap['images_per_s']:,.0f}** images/s",
+             f"**{snap['images_per_s']:,.0f}** images/s" + (" (bf16)" if snap.get("precision") == "bf16" else ""),
              f"ETA **{fmt_seconds(snap['eta_s'])}**",
              f"elapsed {fmt_seconds(snap['elapsed_s'])}"]
     text = " · ".join(parts)
