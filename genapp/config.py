@@ -79,6 +79,8 @@ class TrainConfig(JsonConfig):
     sample_every: int = 100       # fixed-z sample grid cadence (steps)
     checkpoint_every: int = 500   # weights + optimizer state cadence (steps)
     log_every: int = 10           # metrics.jsonl cadence (steps)
+    minutes: float = 0.0          # wall-time budget of this invocation (0: none): stop when spent; with
+                                  # lr_decay the schedule follows time or steps, whichever is further
     precision: str = "fp32"       # fp32 | bf16: the step's forward passes under bf16 autocast (for a GPU)
     compile: bool = False         # torch.compile each network before the first step (for a GPU)
     command: str = ""             # the exact command line that started the run, for model cards

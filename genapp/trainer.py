@@ -57,22 +57,30 @@ def _checkpoint(out: Path, model: GenerativeModel, step: int, last_good: int) ->
                                f"the previous checkpoint (step {last_good}) is kept") from exc
 
 
-def lr_factor(step: int, total: int, decay: float) -> float:
+def lr_factor(progress: float, decay: float) -> float:
     """The pix2pix / CycleGAN schedule: lr stays at its value for the first ``1 - decay`` of the
-    ``total`` steps, then falls linearly so that it reaches 0 with the last step. ``decay`` 0: 1."""
-    if decay <= 0 or total <= 0:
+    run, then falls linearly so that it reaches 0 at its end. ``progress`` is the fraction of the
+    run done (steps, or time when the run has a time budget). ``decay`` 0: always 1."""
+    if decay <= 0:
         return 1.0
-    return min(1.0, max(0.0, (total - step) / (decay * total)))
+    return min(1.0, max(0.0, (1.0 - progress) / decay))
 
 
-def apply_lr_schedule(model: GenerativeModel, step: int, total: int) -> None:
-    """Set every optimizer's lr for the step after ``step``: its initial lr times ``lr_factor``.
+def run_progress(step: int, total: int, elapsed_s: float = 0.0, budget_s: float = 0.0) -> float:
+    """How far a run is, 0-1: its steps out of ``total``, or its time out of ``budget_s`` when it
+    has one (``--minutes``) and that is further along."""
+    done = step / total if total > 0 else 0.0
+    return max(done, elapsed_s / budget_s) if budget_s > 0 else done
+
+
+def apply_lr_schedule(model: GenerativeModel, progress: float) -> None:
+    """Set every optimizer's lr for the next step: its initial lr times ``lr_factor``.
     The initial lr is kept in the param group (``initial_lr``, as torch's schedulers do), so it is
     saved with the optimizer state and a resumed run goes on from the same schedule."""
     decay = float(getattr(model.config, "lr_decay", 0.0) or 0.0)
     if decay <= 0:
         return
-    factor = lr_factor(step, total, decay)
+    factor = lr_factor(progress, decay)
     for opt in model.optimizers.values():
         for group in opt.param_groups:
             group["lr"] = group.setdefault("initial_lr", group["lr"]) * factor
@@ -193,14 +201,17 @@ def train(
         ips = 0.0
         if start_step == 0:
             emit({"type": "sample", "step": 0, "path": str(save_sample(model, fixed, out, 0)), "metrics": {}})
-        while step < cfg.steps:
+        budget_s = 60.0 * max(0.0, float(cfg.minutes or 0.0))  # this invocation's wall time, if any
+        t0 = time.perf_counter()
+        final = False
+        while step < cfg.steps and not final:
             if stop():
                 _checkpoint(out, model, step, last_good_step)
                 end = {"type": "end", "status": "stopped", "step": step, "reason": "stopped on request"}
                 emit(end)
                 return end
             batch = next(stream)
-            apply_lr_schedule(model, step, cfg.steps)
+            apply_lr_schedule(model, run_progress(step, cfg.steps, time.perf_counter() - t0, budget_s))
             with autocast(cfg, device):
                 losses = model.train_step(batch)
             step += 1
@@ -210,24 +221,26 @@ def train(
                                        f"(try a lower learning rate)")
             window_n += next(iter(batch.values())).size(0)
             now = time.perf_counter()
-            if now - window_t >= 1.0 or step == cfg.steps:
+            final = step == cfg.steps or (budget_s > 0 and now - t0 >= budget_s)
+            if now - window_t >= 1.0 or final:
                 ips = window_n / max(now - window_t, 1e-9)
                 window_t, window_n = now, 0
             emit({"type": "step", "step": step, "losses": losses, "images_per_s": ips})
-            if step % cfg.log_every == 0 or step == cfg.steps:
+            if step % cfg.log_every == 0 or final:
                 ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(),
                                                             "images_per_s": round(ips, 1), **losses})
-            if step % cfg.sample_every == 0 or step == cfg.steps:
+            if step % cfg.sample_every == 0 or final:
                 metrics = live_metrics(model)
                 path = save_sample(model, fixed, out, step)
                 if metrics:
                     ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(), **metrics})
                 emit({"type": "sample", "step": step, "path": str(path), "metrics": metrics})
-            if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+            if step % cfg.checkpoint_every == 0 or final:
                 _checkpoint(out, model, step, last_good_step)
                 last_good_step = step
                 emit({"type": "checkpoint", "step": step, "path": str(out)})
-        end = {"type": "end", "status": "finished", "step": step, "reason": ""}
+        end = {"type": "end", "status": "finished", "step": step,
+               "reason": "" if step >= cfg.steps else f"the time budget ({cfg.minutes:g} min) was spent"}
     except Exception as exc:  # a failed run must not take the process (or other runs) down
         if isinstance(exc, TrainingDiverged):
             reason = f"Training diverged: {exc}"

@@ -183,11 +183,13 @@ def test_trainer_writes_run_folder_and_resumes_step_count(tmp_path):
 
 
 def test_lr_decay_follows_the_pix2pix_schedule_and_survives_resume(tmp_path):
-    from genapp.trainer import lr_factor
+    from genapp.trainer import lr_factor, run_progress
 
     # constant for the first half of a 10-step run, then linearly to 0 at the last step
-    assert [lr_factor(s, 10, 0.5) for s in (0, 4, 5, 6, 9, 10)] == [1.0, 1.0, 1.0, 0.8, 0.2, 0.0]
-    assert lr_factor(7, 10, 0.0) == 1.0
+    assert [lr_factor(run_progress(s, 10), 0.5) for s in (0, 4, 5, 6, 9, 10)] == \
+        pytest.approx([1.0, 1.0, 1.0, 0.8, 0.2, 0.0])
+    assert lr_factor(0.7, 0.0) == 1.0
+    assert run_progress(2, 10, elapsed_s=30, budget_s=60) == 0.5  # time further along than steps
     model = tiny("pix2pix", lr_decay=0.5)
     seen = []
 
@@ -261,6 +263,19 @@ def test_compile_keeps_parameters_and_checkpoint_keys(tmp_path):
     assert set(model.state_dict()) == keys  # ... so the checkpoint has the usual names
     reloaded = tiny("gan")
     assert ckpt.load_checkpoint(tmp_path, reloaded) == 2
+
+
+def test_a_time_budget_ends_the_run_with_a_checkpoint_and_the_lr_at_zero(tmp_path):
+    model = tiny("pix2pix", lr_decay=0.5)
+    lrs = []
+    end = train(model, _cfg(steps=10**6, minutes=0.03, sample_every=10**6, checkpoint_every=10**6), tmp_path,
+                on_event=lambda e: e["type"] == "step" and lrs.append(model.optimizers["generator"].param_groups[0]["lr"]))
+    assert end["status"] == "finished" and "time budget (0.03 min)" in end["reason"]
+    assert 2 < end["step"] < 10**6
+    assert json.loads((tmp_path / "training_state.json").read_text())["step"] == end["step"]  # checkpointed
+    assert len(list((tmp_path / "samples").glob("*.png"))) == 2  # step 0 and the last step
+    lr = model.config.lr
+    assert lrs[0] == lr and lrs[-1] < 0.25 * lr and all(a >= b for a, b in zip(lrs, lrs[1:]))
 
 
 def test_trainer_stops_within_one_step_and_checkpoints(tmp_path):
@@ -363,6 +378,12 @@ def test_cli_end_to_end(tmp_path):
     train_cfg = json.loads((out / "config.json").read_text())["train"]
     assert train_cfg["command"] == cfg["train"]["command"] and train_cfg["steps"] == 12
     assert train_cfg["extra"]["resumed_at"] == [8] and "--resume" in train_cfg["extra"]["resumed_with"][0]
+    # --minutes alone: the time budget decides, the run ends finished with a checkpoint
+    timed = tmp_path / "timed"
+    assert main(["toy1010", "--minutes", "0.01", "--out", str(timed), "--device", "cpu"]) == 0
+    status = json.loads((timed / "status.json").read_text())
+    assert status["status"] == "finished" and 0 < status["step"] < 10**9
+    assert json.loads((timed / "config.json").read_text())["train"]["minutes"] == 0.01
 
 
 def test_cli_sigterm_stops_after_a_step_with_a_checkpoint(tmp_path):
@@ -407,6 +428,8 @@ def test_cli_rejects_bad_settings(tmp_path):
         main(["pix2pix", "--dataset", "mnist", "--out", str(tmp_path)])
     with pytest.raises(SystemExit):  # argparse: invalid choice
         main(["dcgan", "--precision", "fp8", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit, match="more than 0"):
+        main(["dcgan", "--minutes", "0", "--out", str(tmp_path)])
 
 
 def test_load_refuses_pickle_only_folder(tmp_path):

@@ -32,6 +32,9 @@ def parser() -> argparse.ArgumentParser:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--steps", type=int, help="total optimisation steps (default 1000)")
     g.add_argument("--epochs", type=float, help="passes over the dataset (turned into steps)")
+    p.add_argument("--minutes", type=float,
+                   help="stop after this much training time (a checkpoint, status finished); with "
+                        "--set lr_decay=F the rate falls to 0 by then. Alone: no step limit")
     p.add_argument("--batch-size", type=int, help="images per step (default: the family's recipe: 64; pix2pix 8, cyclegan 1)")
     p.add_argument("--lr", type=float, help="learning rate (default: the family's recipe)")
     p.add_argument("--seed", type=int, default=0)
@@ -81,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, val in (("--steps", args.steps), ("--batch-size", args.batch_size)):
         if val is not None and val < 1:
             raise SystemExit(f"{name} must be at least 1.")
+    if args.minutes is not None and not args.minutes > 0:
+        raise SystemExit("--minutes must be more than 0.")
     if args.push_to_hub:  # a missing token or a bad repo id should stop us before training, not after
         from genapp.hub import HubError, check_repo_id, resolve_token
         try:
@@ -116,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     ds = dataset_for(model)
     steps_per_epoch = max(1, len(ds) // cfg.batch_size)
     steps = args.steps or (int(round(args.epochs * steps_per_epoch)) if args.epochs else None)
+    if not steps and args.minutes:
+        steps = 10**9  # the time budget alone decides
     steps = steps or (max(cfg.steps, start_step) if args.resume else 1000)
     extra = {"lr": model.config.lr}
     if init_source:
@@ -126,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         extra["resumed_with"] = [*cfg.extra.get("resumed_with", []), command]
         extra["resumed_at"] = [*cfg.extra.get("resumed_at", []), start_step]
         command = cfg.command
-    cfg = cfg.replace(steps=steps, device=args.device, command=command,
+    cfg = cfg.replace(steps=steps, device=args.device, command=command, minutes=args.minutes or 0.0,
                       precision=args.precision or cfg.precision, compile=args.compile or cfg.compile,
                       sample_every=args.sample_every or (cfg.sample_every if args.resume else max(1, min(200, steps // 10))),
                       checkpoint_every=args.checkpoint_every or (cfg.checkpoint_every if args.resume else max(1, min(1000, steps))),

@@ -8,8 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-/tmp/device-out}
 DEVICE=${DEVICE:-cuda}
-BUDGET_S=${BUDGET_S:-240}      # wall seconds per model, probe and compile included
-PROBE_S=${PROBE_S:-60}         # the first part, which measures the step rate
+BUDGET_S=${BUDGET_S:-240}      # wall seconds of training per model, compiling included
 SIZE=${SIZE:-128}
 PY=${PY:-python3}
 export GENAPP_DATA_DIR=${GENAPP_DATA_DIR:-.device/data} PYTHONPATH=. PYTHONUNBUFFERED=1
@@ -25,42 +24,27 @@ say "start: DEVICE=$DEVICE BUDGET_S=$BUDGET_S SIZE=$SIZE"
 
 # 1. Throughput: ours (GPU-resident data, bf16, compiled) and plain fp32 ours, each against the
 #    seed-style reference on the same device.
-timeout 240 $PY bench/train_throughput.py --device "$DEVICE" --steps "${TP_STEPS:-200}" --rounds 3 >>"$LOG" 2>&1
-timeout 150 $PY bench/train_throughput.py --device "$DEVICE" --steps "${TP_STEPS:-200}" --rounds 3 \
+[ -n "${SKIP_TP:-}" ] || timeout 120 $PY bench/train_throughput.py --device "$DEVICE" --steps "${TP_STEPS:-200}" --rounds 3 >>"$LOG" 2>&1
+[ -n "${SKIP_TP:-}" ] || timeout 60 $PY bench/train_throughput.py --device "$DEVICE" --steps "${TP_STEPS:-200}" --rounds 3 \
     --precision fp32 --no-compile >>"$LOG" 2>&1
 say "throughput done"
 
-# 2. Training with a wall budget and the pix2pix/CycleGAN schedule (lr_decay=0.5): a probe run
-#    measures the step rate, then the same run is resumed with the total that fits the budget.
+# 2. Training for a wall budget with the pix2pix/CycleGAN schedule: --minutes with lr_decay=0.5
+#    keeps the rate for the first half of the time and brings it to 0 at its end.
 train_model() {  # name family dataset batch
-  local name=$1 fam=$2 ds=$3 bs=$4 dir="$RUNS/$1" flags=(--precision bf16 --compile)
-  local common=(--device "$DEVICE" --sample-every 500 --checkpoint-every 500)
-  local t0=$SECONDS
-  timeout -s TERM "$PROBE_S" $PY -m train "$fam" --dataset "$ds" --set image_size="$SIZE" --set lr_decay=0.5 \
-      --steps 100000000 --batch-size "$bs" --seed 0 --out "$dir" "${flags[@]}" "${common[@]}" >"$RUNS/$name.log" 2>&1
-  if ! grep -q '"step"' "$dir/training_state.json" 2>/dev/null; then  # compile failed? once more without it
-    say "$name: probe left no checkpoint; again without --compile"; rm -rf "$dir"; flags=(--precision bf16)
-    timeout -s TERM "$PROBE_S" $PY -m train "$fam" --dataset "$ds" --set image_size="$SIZE" --set lr_decay=0.5 \
-        --steps 100000000 --batch-size "$bs" --seed 0 --out "$dir" "${flags[@]}" "${common[@]}" >>"$RUNS/$name.log" 2>&1
+  local name=$1 fam=$2 ds=$3 bs=$4 dir="$RUNS/$1" t0=$SECONDS
+  local args=("$fam" --dataset "$ds" --set image_size="$SIZE" --set lr_decay=0.5 --batch-size "$bs" --seed 0
+              --device "$DEVICE" --precision bf16 --sample-every 1000 --checkpoint-every 1000 --out "$dir")
+  timeout -s TERM $(( BUDGET_S + 120 )) $PY -m train "${args[@]}" --compile \
+      --minutes "$($PY -c "print($BUDGET_S / 60)")" >"$RUNS/$name.log" 2>&1
+  if ! grep -q '"finished"' "$dir/status.json" 2>/dev/null; then  # a failed compile: the rest without it
+    local left=$(( BUDGET_S - (SECONDS - t0) )); left=$(( left > 30 ? left : 30 ))
+    say "$name: the compiled run did not finish ($(tail -c 300 "$RUNS/$name.log" | tr '\r\n' '  ')); again without --compile for ${left}s"
+    rm -rf "$dir"
+    timeout -s TERM $(( left + 120 )) $PY -m train "${args[@]}" \
+        --minutes "$($PY -c "print($left / 60)")" >>"$RUNS/$name.log" 2>&1
   fi
-  local left=$(( BUDGET_S - (SECONDS - t0) ))
-  local total
-  total=$($PY - "$dir" "$left" <<'PY'
-import json, sys
-from pathlib import Path
-d, left = Path(sys.argv[1]), float(sys.argv[2])
-step = json.loads((d / "training_state.json").read_text())["step"]
-rates = [r["images_per_s"] for r in map(json.loads, (d / "metrics.jsonl").read_text().splitlines()) if r.get("images_per_s")]
-cfg = json.loads((d / "config.json").read_text())
-ips = sorted(rates[-20:])[len(rates[-20:]) // 2] if rates else 0.0
-steps_per_s = ips / cfg["train"]["batch_size"]
-print(max(step + 1, int(step + steps_per_s * max(0.0, left - 30) * 0.9)))  # 30 s: start + compile again
-PY
-)
-  say "$name: probe reached $(grep -o '"step": [0-9]*' "$dir/training_state.json" | head -1); resuming to $total steps with ${left}s left"
-  timeout -s TERM "$(( left > 10 ? left : 10 ))" $PY -m train "$fam" --resume "$dir" --steps "$total" "${flags[@]}" \
-      --device "$DEVICE" >>"$RUNS/$name.log" 2>&1
-  tail -c 400 "$RUNS/$name.log" | tr '\r' '\n' | tail -3 >>"$LOG"
+  tail -c 400 "$RUNS/$name.log" | tr '\r' '\n' | tail -2 >>"$LOG"
   # fp16 weights, no optimizer state, the last two sample grids: then tar + split under 16 MB
   $PY - "$dir" <<'PY'
 import sys
