@@ -3,7 +3,7 @@
 # same GPU, then pix2pix (edges2shoes) and CycleGAN (horse2zebra) at 128 px, trained side by side
 # for BUDGET_S seconds each, packed into $OUT as fp16 run folders (tar, split under 16 MB).
 #   DEVICE=cuda BUDGET_S=240 bash bench/device/run.sh        # on the device, data in .device/data
-#   DEVICE=cpu BUDGET_S=60 TP_STEPS=4 SIZE=32 bash bench/device/run.sh   # a dry run here
+#   SKIP_TP=1 DEVICE=cpu BUDGET_S=30 SIZE=32 GENAPP_DATA_DIR=.device/data bash bench/device/run.sh   # a dry run here
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-/tmp/device-out}
