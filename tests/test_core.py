@@ -568,3 +568,36 @@ def test_cli_default_batch_is_the_familys_recipe(tmp_path):
                  "--set", "n_blocks=1", "--out", str(out), "--device", "cpu"]) == 0
     assert json.loads((out / "config.json").read_text())["train"]["batch_size"] == 1   # CycleGAN's batch, not 64
     assert FAMILIES["pix2pix"].default_batch_size == 8 and FAMILIES["dcgan"].default_batch_size == 64
+
+
+def test_random_jitter_crops_and_mirrors_pairs_alike():
+    from genapp.models.augment import random_jitter
+
+    gen = torch.Generator().manual_seed(0)
+    a = torch.rand(16, 3, 32, 32, generator=gen)
+    b = a[:, :1].clone()  # a different number of channels, the same pictures
+    ja, jb = random_jitter(a, b, generator=torch.Generator().manual_seed(1))
+    assert ja.shape == a.shape and jb.shape == b.shape
+    assert torch.equal(ja[:, :1], jb)  # each pair got the same crop and the same mirror
+    assert not torch.allclose(ja, a)  # ... and something did change
+    # a left-to-right ramp tells a mirrored crop (falling) from a plain one (rising): both happen
+    ramp = torch.linspace(0, 1, 32).expand(16, 1, 32, 32)
+    (jr,) = random_jitter(ramp, generator=torch.Generator().manual_seed(2))
+    slopes = (jr[:, 0, :, -1] - jr[:, 0, :, 0]).mean(1)
+    assert (slopes > 0.5).sum() > 0 and (slopes < -0.5).sum() > 0 and (slopes.abs() > 0.5).all()
+    with pytest.raises(ValueError, match="same batch size"):
+        random_jitter(a, b[:3])
+
+
+def test_pix2pix_jitters_its_training_pairs_only_when_asked(monkeypatch):
+    from genapp.models import pix2pix as p2p
+
+    calls = []
+    real = p2p.random_jitter
+    monkeypatch.setattr(p2p, "random_jitter", lambda *x: calls.append(len(x)) or real(*x))
+    for augment, expected in ((True, [2]), (False, [])):
+        calls.clear()
+        model = tiny("pix2pix", augment=augment)
+        model.setup_training()
+        model.train_step(tiny_batch(model))
+        assert calls == expected

@@ -3,6 +3,7 @@
 G: U-Net (encoder-decoder with skip connections), Tanh out, inputs in [-1, 1].
 D: PatchGAN on (edges, photo) pairs -- it judges overlapping 70x70 patches, not the whole image.
 Loss: cGAN (BCE on patch logits) + lambda * L1(G(x), y) with lambda = 100; Adam 2e-4, beta1 0.5.
+Each training pair is randomly jittered and mirrored, as in the paper (``augment``).
 64 px by default (CPU-friendly; 128 px with a GPU). Instance norm instead of batch norm so one
 sketch gives the same shoe alone or in a batch.
 """
@@ -14,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from ..config import ModelConfig
+from .augment import random_jitter
 from .base import AdversarialModel, from_tanh_space, to_tanh_space
 from .layers import PatchDiscriminator, UNetGenerator, init_dcgan_weights
 
@@ -26,6 +28,7 @@ class Pix2PixConfig(ModelConfig):
     ngf: int = 32                 # 64 in the paper; 32 keeps the U-Net at 8M parameters for the CPU
     ndf: int = 64
     l1_weight: float = 100.0      # lambda in the paper
+    augment: bool = True          # the paper's random jitter + mirroring of each training pair (augment.py)
 
 
 class Pix2Pix(AdversarialModel):
@@ -45,6 +48,8 @@ class Pix2Pix(AdversarialModel):
 
     def train_step(self, batch):
         a, b = to_tanh_space(batch["a"]), to_tanh_space(batch["b"])
+        if self.config.augment:
+            a, b = random_jitter(a, b)
         fake = self.generator(a)
         opt_d, opt_g = self.optimizers["discriminator"], self.optimizers["generator"]
         # D: real pairs -> 1, fake pairs -> 0 (halved, as in the paper, to slow D relative to G)
