@@ -48,6 +48,10 @@ def wait_img(page, elem_id: str) -> str:
 
 
 def wait_text(page, elem_id: str, text: str, timeout: int = TIMEOUT) -> str:
-    page.wait_for_function(f"(document.querySelector('#{elem_id}') || {{}}).innerText?.includes({text!r})",
-                           timeout=timeout)
+    try:
+        page.wait_for_function(f"(document.querySelector('#{elem_id}') || {{}}).innerText?.includes({text!r})",
+                               timeout=timeout)
+    except playwright.TimeoutError as exc:  # say what the element did show
+        shown = page.evaluate(f"(document.querySelector('#{elem_id}') || {{}}).innerText")
+        raise AssertionError(f"#{elem_id} never showed {text!r} in {timeout / 1000:.0f} s; it shows {shown!r}") from exc
     return page.locator(f"#{elem_id}").inner_text()
