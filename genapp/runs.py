@@ -179,10 +179,12 @@ class RunRegistry:
             torch.manual_seed(seed)  # the same seed gives the same initial weights
             model = build_model(family, dataset, lr=lr, **(overrides or {}))
         dataset = model.config.dataset
-        try:  # "auto" is settled now, so the config and the live view say what the run trains with
-            precision = resolve_precision(precision, resolve_device(device), model)
+        try:
+            here = resolve_device(device)
         except ValueError:
-            pass  # a device that is not here: the run fails with the message when it starts
+            here = None  # a device that is not here: the run fails with the message when it starts
+        if here is not None:  # "auto" is settled now, so the config and the live view say what the run trains with
+            precision = resolve_precision(precision, here, model)
         cfg = TrainConfig(steps=int(steps), batch_size=int(batch_size), seed=int(seed), device=device, precision=precision,
                           sample_every=sample_every or max(1, min(100, steps // 20 or 1)),
                           checkpoint_every=checkpoint_every or max(1, min(500, steps)),

@@ -77,7 +77,7 @@ def apply_lr_schedule(model: GenerativeModel, progress: float) -> None:
     """Set every optimizer's lr for the next step: its initial lr times ``lr_factor``.
     The initial lr is kept in the param group (``initial_lr``, as torch's schedulers do), so it is
     saved with the optimizer state and a resumed run goes on from the same schedule."""
-    decay = float(getattr(model.config, "lr_decay", 0.0) or 0.0)
+    decay = model.config.lr_decay  # validated when the model was built
     if decay <= 0:
         return
     factor = lr_factor(progress, decay)

@@ -601,3 +601,5 @@ def test_pix2pix_jitters_its_training_pairs_only_when_asked(monkeypatch):
         model.setup_training()
         model.train_step(tiny_batch(model))
         assert calls == expected
+    with pytest.raises(ValueError, match="augment must be true or false"):
+        tiny("pix2pix", augment="maybe")

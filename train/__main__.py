@@ -17,6 +17,9 @@ import time
 from pathlib import Path
 
 
+UNLIMITED = 10**9  # the step "limit" of a run that only --minutes ends
+
+
 def parser() -> argparse.ArgumentParser:
     from genapp.data import DATASETS
     from genapp.models import FAMILIES
@@ -122,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     steps_per_epoch = max(1, len(ds) // cfg.batch_size)
     steps = args.steps or (int(round(args.epochs * steps_per_epoch)) if args.epochs else None)
     if not steps and args.minutes:
-        steps = 10**9  # the time budget alone decides
+        steps = UNLIMITED  # the time budget alone decides
     steps = steps or (max(cfg.steps, start_step) if args.resume else 1000)
     extra = {"lr": model.config.lr}
     if init_source:
@@ -145,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     # started in the background (`... &`) ignores SIGINT, so this is how one stops it cleanly.
     if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread only
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    bar = tqdm(total=steps, initial=start_step, desc=f"{model.family}/{model.config.dataset}", unit="step")
+    bar = tqdm(total=None if steps == UNLIMITED else steps, initial=start_step, desc=f"{model.family}/{model.config.dataset}", unit="step")
     last = {}
 
     def on_event(e):

@@ -50,9 +50,9 @@ train_model() {  # name family dataset batch
 import sys
 from pathlib import Path
 from safetensors.torch import load_file, save_file
+from genapp.publish import _fp16  # the shipped models' fp16 storage
 d = Path(sys.argv[1])
-w = load_file(str(d / "model.safetensors"))
-save_file({k: v.half() if v.is_floating_point() else v for k, v in w.items()}, str(d / "model.safetensors"))
+save_file(_fp16(load_file(str(d / "model.safetensors"))), str(d / "model.safetensors"))
 for f in d.glob("training_state.*"):
     f.unlink()
 for f in sorted((d / "samples").glob("step_*.png"))[:-2]:

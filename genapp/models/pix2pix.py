@@ -42,6 +42,8 @@ class Pix2Pix(AdversarialModel):
 
     def build(self):
         c = self.config
+        if not isinstance(c.augment, bool):
+            raise ValueError(f"augment must be true or false (got {c.augment!r}).")
         self.generator = UNetGenerator(c.channels, c.channels, c.image_size, c.ngf)
         self.discriminator = PatchDiscriminator(c.channels * 2, c.ndf)
         init_dcgan_weights(self)
