@@ -78,10 +78,13 @@ def reference_pix2pix_loader(batch_size: int, size: int):
 
 # ---------------------------------------------------------------- the reference training steps
 def reference_gan_step(model, x, opt_g, opt_d):
-    """The textbook DCGAN step (pytorch/examples dcgan): D on real + fake, then G."""
+    """The textbook DCGAN step (pytorch/examples dcgan): D on real + fake, then G.
+
+    G runs as that example writes it: its ``nn.Sequential`` of ConvTranspose2d layers on a
+    (N, nz, 1, 1) code (ours computes the first layer as the matrix product it is)."""
     n = x.size(0)
-    z = torch.randn(n, model.config.latent_dim, device=x.device)
-    fake = model.generator(z)
+    z = torch.randn(n, model.config.latent_dim, 1, 1, device=x.device)
+    fake = model.generator.net(z)
     opt_d.zero_grad()
     out_r, out_f = model.discriminator(x), model.discriminator(fake.detach())
     loss_d = F.binary_cross_entropy_with_logits(out_r, torch.ones_like(out_r)) + \

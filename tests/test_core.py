@@ -522,6 +522,25 @@ def test_dcgan_ema_averages_g_and_samples_with_the_average(tmp_path):
         tiny("dcgan", ema="abc")
 
 
+def test_dcgan_generator_first_layer_as_a_matrix_product_matches_the_layer():
+    """G computes its first ConvTranspose2d (1x1 code -> base x base map) as a matrix product:
+    the same output and the same gradients as the layer itself, at 28 and 32 px."""
+    from genapp.models.layers import DCGANGenerator
+
+    for size in (28, 32):
+        torch.manual_seed(0)
+        g = DCGANGenerator(16, 1, size, ngf=8).double()  # float64: rounding differences stay tiny
+        z = torch.randn(5, 16, dtype=torch.float64)
+        ours = g(z)
+        plain = g.net(z.view(5, 16, 1, 1))  # the layer stack as nn.Sequential runs it
+        assert ours.shape == (5, 1, size, size)
+        assert torch.allclose(ours, plain, atol=1e-10)
+        grad_ours = torch.autograd.grad(ours.square().sum(), g.net[0].weight)[0]
+        grad_plain = torch.autograd.grad(plain.square().sum(), g.net[0].weight)[0]
+        assert torch.allclose(grad_ours, grad_plain, rtol=1e-8, atol=1e-8)
+    assert set(g.state_dict()) == set(g.net.state_dict(prefix="net."))  # checkpoints keep their names
+
+
 def from_generator(model, n, seed):
     from genapp.models.base import from_tanh_space, seeded_noise
 
