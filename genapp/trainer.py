@@ -113,6 +113,23 @@ def resolve_precision(precision: str, device: torch.device, model: GenerativeMod
     return precision
 
 
+def precision_warning(precision: str, device_name: str) -> str | None:
+    """A warning when bf16 is asked for where it would be emulated: on such a CPU a bf16 step is
+    many times slower than fp32 (a dcgan step at batch 64 on one thread of an AVX2-only CPU: 5.5 s
+    instead of 0.3 s). None when the choice is fine. ``auto`` never warns: it picks fp32 there."""
+    if precision != "bf16":
+        return None
+    try:
+        device = resolve_device(device_name)
+    except ValueError:
+        return None  # the run itself reports a bad device
+    if native_bf16(device):
+        return None
+    where = "this CPU has no native bf16 (AVX512-BF16 or AMX)" if device.type == "cpu" else "this GPU has no bf16 support"
+    return (f"warning: --precision bf16, but {where}: bf16 is emulated and each step will be many times "
+            f"slower than in fp32. Use --precision auto (or fp32).")
+
+
 def prepare_for_device(model: GenerativeModel, cfg: TrainConfig, device: torch.device) -> None:
     """What makes a step fast on ``device``, from the run's settings.
 

@@ -253,6 +253,22 @@ def test_auto_precision_is_bf16_only_where_it_is_native(tmp_path):
     assert recorded == resolve_precision("auto", cpu)  # the run records what it ran with
 
 
+def test_cli_warns_when_bf16_would_be_emulated(tmp_path, monkeypatch, capsys):
+    import genapp.trainer as trainer
+    from train.__main__ import main
+
+    monkeypatch.setattr(trainer, "native_bf16", lambda device: False)  # a CPU without AVX512-BF16 / AMX
+    assert "emulated" in trainer.precision_warning("bf16", "cpu") and "--precision auto" in trainer.precision_warning("bf16", "cpu")
+    assert trainer.precision_warning("auto", "cpu") is None and trainer.precision_warning("fp32", "cpu") is None
+    args = ["toy1010", "--steps", "1", "--device", "cpu", "--out", str(tmp_path / "r")]
+    assert main([*args, "--precision", "bf16"]) == 0
+    assert "bf16 is emulated" in capsys.readouterr().err  # said before the slow run starts
+    assert main([*args[:-1], str(tmp_path / "s"), "--precision", "auto"]) == 0
+    assert "emulated" not in capsys.readouterr().err
+    monkeypatch.setattr(trainer, "native_bf16", lambda device: True)
+    assert trainer.precision_warning("bf16", "cpu") is None
+
+
 def test_compile_keeps_parameters_and_checkpoint_keys(tmp_path):
     pytest.importorskip("torch._dynamo")
     model = tiny("gan")

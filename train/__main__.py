@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     from genapp.config import TrainConfig
     from genapp.models import build_model, model_from_config
     from genapp.runs import RunRegistry, runs_root
-    from genapp.trainer import dataset_for, train
+    from genapp.trainer import dataset_for, precision_warning, train
 
     command = "python -m train " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
     for name, val in (("--steps", args.steps), ("--batch-size", args.batch_size)):
@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
                       checkpoint_every=args.checkpoint_every or (cfg.checkpoint_every if args.resume else max(1, min(1000, steps))),
                       extra=extra)
     folder.mkdir(parents=True, exist_ok=True)
+    warning = precision_warning(cfg.precision, cfg.device)  # also a resumed bf16 run on another machine
+    if warning:
+        print(warning, file=sys.stderr)
 
     stop = threading.Event()
     # `kill <pid>` (SIGTERM) stops like Ctrl-C: after the current step, with a checkpoint. A run
