@@ -26,8 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from genapp.api import load  # noqa: E402
-from genapp.data import load_dataset  # noqa: E402
-from genapp.metrics import FID_N, generate_images, judge_fid, judge_outputs, load_judge, real_floor  # noqa: E402
+from genapp.metrics import (FID_N, generate_images, judge_fid, judge_outputs, load_judge,  # noqa: E402
+                            real_floor, real_sample)
 
 
 def shift(x: torch.Tensor, dx: int, dy: int) -> torch.Tensor:
@@ -65,9 +65,7 @@ def main() -> None:
     for dataset in args.dataset:
         judge = load_judge(dataset)
         floor = real_floor(dataset)
-        ds = load_dataset(dataset, "train").tensors
-        idx = torch.randperm(len(ds["x"]), generator=torch.Generator().manual_seed(0))[:FID_N]  # the floor's sample
-        real, labels = ds["x"][idx].float() / 255.0, ds["y"][idx]
+        real, labels = real_sample(dataset, "train", FID_N)  # the floor's own sample
         dcgan = load(f"{dataset}-dcgan")
         _, logits = judge_outputs(judge, generate_images(dcgan, FID_N))
         share = torch.bincount(logits.argmax(1), minlength=10).float()

@@ -215,11 +215,19 @@ def generate_images(model, n: int, seed: int = 0, batch_size: int = 500, label=N
     return torch.cat(chunks)
 
 
-def _real_images(dataset: str, split: str, n: int, seed: int = 0) -> torch.Tensor:
-    x = load_dataset(dataset, split).tensors["x"]
+def real_sample(dataset: str, split: str, n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """``n`` random real images of ``split`` in [0, 1] and their labels (the floor's sample for
+    split "train"; the same ``seed``, the same images)."""
+    t = load_dataset(dataset, split).tensors
+    x, y = t["x"], t["y"]
     if n < len(x):
-        x = x[torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:n]]
-    return x.float() / 255.0
+        idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:n]
+        x, y = x[idx], y[idx]
+    return x.float() / 255.0, y
+
+
+def _real_images(dataset: str, split: str, n: int, seed: int = 0) -> torch.Tensor:
+    return real_sample(dataset, split, n, seed)[0]
 
 
 def _test_stats(dataset: str, judge: Judge) -> tuple[torch.Tensor, torch.Tensor]:
