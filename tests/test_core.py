@@ -538,6 +538,32 @@ def test_dcgan_ema_averages_g_and_samples_with_the_average(tmp_path):
         tiny("dcgan", ema="abc")
 
 
+def test_dcgan_r1_penalises_d_gradient_at_real_images():
+    """r1 = gamma adds gamma/2 * E ||grad_x D(x)||^2 on real images to D's loss (Mescheder et al.
+    2018); 0 (the default, the paper's recipe) adds nothing."""
+    plain = tiny("dcgan")
+    plain.setup_training()
+    assert "gp" not in plain.train_step(tiny_batch(plain))
+    model = tiny("dcgan", r1=2.0)
+    model.setup_training()
+    x, _ = model.real(tiny_batch(model))
+    torch.manual_seed(1)
+    penalty = model.discriminator_penalty(x, None, None, None)
+    xr = x.clone().requires_grad_(True)
+    grad, = torch.autograd.grad(model.discriminator(xr).sum(), xr)
+    expected = 0.5 * 2.0 * grad.flatten(1).pow(2).sum(1).mean()
+    assert penalty.item() > 0 and torch.allclose(penalty, expected, rtol=1e-4)
+    # it reaches D's weights (a second-order gradient) and shows in the step's stats
+    d_grads = torch.autograd.grad(penalty, list(model.discriminator.parameters()), allow_unused=True)
+    assert any(g is not None and g.abs().sum() > 0 for g in d_grads)
+    stats = model.train_step(tiny_batch(model))
+    assert stats["gp"] > 0 and all(math.isfinite(v) for v in stats.values())
+    assert tiny("wgan").discriminator_penalty(x, x, None, None) is None  # wgan keeps its own (clip: none)
+    for bad in (-1.0, "abc", float("nan")):
+        with pytest.raises(ValueError, match="r1 must be"):
+            tiny("dcgan", r1=bad)
+
+
 def test_dcgan_generator_first_layer_as_a_matrix_product_matches_the_layer():
     """G computes its first ConvTranspose2d (1x1 code -> base x base map) as a matrix product:
     the same output and the same gradients as the layer itself, at 28 and 32 px."""

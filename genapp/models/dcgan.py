@@ -30,6 +30,7 @@ class DCGANConfig(ModelConfig):
     ndf: int = 64
     d_norm: str = "batch"         # batch (the paper) | layer | none
     ema: float = 0.0              # decay of the moving average of G's weights used to sample; 0: off
+    r1: float = 0.0               # R1 penalty weight gamma on D's gradient at real images; 0: off
 
 
 class DCGAN(AdversarialModel):
@@ -49,6 +50,9 @@ class DCGAN(AdversarialModel):
             self.ema_decay = -1.0
         if not 0.0 <= self.ema_decay < 1.0:
             raise ValueError(f"ema must be a decay in [0, 1), such as 0.999 (got {raw!r}).")
+        r1 = getattr(c, "r1", 0.0)
+        if not isinstance(r1, (int, float)) or isinstance(r1, bool) or not 0.0 <= r1 < float("inf"):
+            raise ValueError(f"r1 must be a penalty weight >= 0, such as 0.1 (got {r1!r}).")
         self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False) if self.ema_decay else None
 
     @property
@@ -69,6 +73,15 @@ class DCGAN(AdversarialModel):
         """Start the average from G's current weights (a run initialised from a model without one)."""
         if self.generator_ema is not None:
             self.generator_ema.load_state_dict(self.generator.state_dict())
+
+    def discriminator_penalty(self, real, fake, yr, yf):
+        """R1 (Mescheder et al. 2018): gamma/2 * E ||grad_x D(x)||^2 on real images; 0: off."""
+        gamma = float(getattr(self.config, "r1", 0.0))
+        if not gamma:
+            return None
+        x = real.detach().requires_grad_(True)
+        grad, = torch.autograd.grad(self.discriminate(x, yr).sum(), x, create_graph=True)
+        return 0.5 * gamma * grad.flatten(1).pow(2).sum(1).mean()
 
     def critic_norm(self) -> str:
         return self.config.d_norm
