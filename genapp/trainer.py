@@ -144,8 +144,10 @@ def prepare_for_device(model: GenerativeModel, cfg: TrainConfig, device: torch.d
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
     if cfg.compile:
+        # A gradient penalty (WGAN-GP, R1) differentiates D twice, which compiled modules cannot.
+        penalised = getattr(model, "penalised_networks", lambda: [])()
         for net in model.children():
-            if any(p.requires_grad for p in net.parameters()):
+            if any(p.requires_grad for p in net.parameters()) and not any(net is q for q in penalised):
                 net.compile()
 
 

@@ -281,6 +281,20 @@ def test_compile_keeps_parameters_and_checkpoint_keys(tmp_path):
     assert ckpt.load_checkpoint(tmp_path, reloaded) == 2
 
 
+def test_compile_leaves_a_gradient_penalised_discriminator_uncompiled(tmp_path):
+    """R1 / WGAN-GP differentiate D twice, which a compiled module cannot: --compile compiles G
+    only, and the run trains."""
+    pytest.importorskip("torch._dynamo")
+    model = tiny("dcgan", r1=0.1)
+    assert model.penalised_networks() == [model.discriminator]
+    assert tiny("dcgan").penalised_networks() == [] and tiny("wgan").penalised_networks() == []
+    assert tiny("wgan", penalty="gp").penalised_networks()[0] is not None
+    end = train(model, _cfg(steps=2, compile=True), tmp_path)
+    assert end["status"] == "finished", end
+    assert model.generator._compiled_call_impl is not None
+    assert model.discriminator._compiled_call_impl is None
+
+
 def test_a_time_budget_ends_the_run_with_a_checkpoint_and_the_lr_at_zero(tmp_path):
     model = tiny("pix2pix", lr_decay=0.5)
     lrs = []

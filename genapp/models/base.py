@@ -250,6 +250,11 @@ class AdversarialModel(GenerativeModel):
     def discriminator_penalty(self, real: torch.Tensor, fake: torch.Tensor, yr, yf) -> torch.Tensor | None:
         return None
 
+    def penalised_networks(self) -> list[nn.Module]:
+        """The networks ``discriminator_penalty`` differentiates twice (a gradient penalty): a
+        compiled module has no double backward, so ``--compile`` leaves these uncompiled."""
+        return []
+
     def after_discriminator_step(self) -> None:
         """Hook: WGAN clips the critic's weights here."""
 

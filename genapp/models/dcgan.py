@@ -83,6 +83,9 @@ class DCGAN(AdversarialModel):
         grad, = torch.autograd.grad(self.discriminate(x, yr).sum(), x, create_graph=True)
         return 0.5 * gamma * grad.flatten(1).pow(2).sum(1).mean()
 
+    def penalised_networks(self):
+        return [self.discriminator] if float(getattr(self.config, "r1", 0.0)) else []
+
     def critic_norm(self) -> str:
         return self.config.d_norm
 

@@ -57,6 +57,9 @@ class _WassersteinMixin:
                 for p in self.discriminator.parameters():
                     p.clamp_(-self.config.clip_value, self.config.clip_value)
 
+    def penalised_networks(self):
+        return [self.discriminator] if self.config.penalty == "gp" else []
+
     def discriminator_penalty(self, real, fake, yr, yf):
         if self.config.penalty != "gp":
             return None
