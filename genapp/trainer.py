@@ -145,7 +145,7 @@ def prepare_for_device(model: GenerativeModel, cfg: TrainConfig, device: torch.d
         torch.backends.cudnn.allow_tf32 = True
     if cfg.compile:
         # A gradient penalty (WGAN-GP, R1) differentiates D twice, which compiled modules cannot.
-        penalised = getattr(model, "penalised_networks", lambda: [])()
+        penalised = model.penalised_networks()
         for net in model.children():
             if any(p.requires_grad for p in net.parameters()) and not any(net is q for q in penalised):
                 net.compile()

@@ -92,6 +92,11 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
     def translate(self, x: torch.Tensor, direction: str | None = None) -> torch.Tensor:
         raise TypeError(f"{self.family} does not translate images; use generate().")
 
+    def penalised_networks(self) -> list[nn.Module]:
+        """The networks a training step differentiates twice (a gradient penalty such as WGAN-GP or
+        R1): a compiled module has no double backward, so ``--compile`` leaves these uncompiled."""
+        return []
+
     def evaluate(self) -> dict[str, float]:
         return {}
 
@@ -249,11 +254,6 @@ class AdversarialModel(GenerativeModel):
 
     def discriminator_penalty(self, real: torch.Tensor, fake: torch.Tensor, yr, yf) -> torch.Tensor | None:
         return None
-
-    def penalised_networks(self) -> list[nn.Module]:
-        """The networks ``discriminator_penalty`` differentiates twice (a gradient penalty): a
-        compiled module has no double backward, so ``--compile`` leaves these uncompiled."""
-        return []
 
     def after_discriminator_step(self) -> None:
         """Hook: WGAN clips the critic's weights here."""

@@ -50,9 +50,10 @@ class DCGAN(AdversarialModel):
             self.ema_decay = -1.0
         if not 0.0 <= self.ema_decay < 1.0:
             raise ValueError(f"ema must be a decay in [0, 1), such as 0.999 (got {raw!r}).")
-        r1 = getattr(c, "r1", 0.0)
+        r1 = getattr(c, "r1", 0.0)  # wgan shares this build; its config has no r1
         if not isinstance(r1, (int, float)) or isinstance(r1, bool) or not 0.0 <= r1 < float("inf"):
             raise ValueError(f"r1 must be a penalty weight >= 0, such as 0.1 (got {r1!r}).")
+        self.r1_gamma = float(r1)
         self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False) if self.ema_decay else None
 
     @property
@@ -76,15 +77,14 @@ class DCGAN(AdversarialModel):
 
     def discriminator_penalty(self, real, fake, yr, yf):
         """R1 (Mescheder et al. 2018): gamma/2 * E ||grad_x D(x)||^2 on real images; 0: off."""
-        gamma = float(getattr(self.config, "r1", 0.0))
-        if not gamma:
+        if not self.r1_gamma:
             return None
         x = real.detach().requires_grad_(True)
         grad, = torch.autograd.grad(self.discriminate(x, yr).sum(), x, create_graph=True)
-        return 0.5 * gamma * grad.flatten(1).pow(2).sum(1).mean()
+        return 0.5 * self.r1_gamma * grad.flatten(1).pow(2).sum(1).mean()
 
     def penalised_networks(self):
-        return [self.discriminator] if float(getattr(self.config, "r1", 0.0)) else []
+        return [self.discriminator] if self.r1_gamma else []
 
     def critic_norm(self) -> str:
         return self.config.d_norm
