@@ -320,6 +320,33 @@ def ring_coverage(model, n: int = RING_N, seed: int = 0) -> dict[str, float]:
     return ring_metrics(model.points(n, seed=seed))
 
 
+# ---------------------------------------------------------------- InfoGAN codes (dcgan ``codes``)
+def category_purity(categories: torch.Tensor, logits: torch.Tensor, codes: int) -> dict[str, Any]:
+    """How far each category of a latent code is one class for the judge.
+
+    ``purity``: the share of samples whose judged class is the most common class of their
+    category (1.0: every category draws one class; about 0.1 for ten categories that draw
+    digits at random). ``classes``: that most common class per category, and ``covered``: how
+    many different classes those are (10 when every digit has a category of its own).
+    """
+    pred = logits.argmax(1)
+    counts = torch.zeros(codes, logits.shape[1], dtype=torch.long)
+    counts.index_put_((categories.cpu(), pred.cpu()), torch.ones_like(pred.cpu()), accumulate=True)
+    majority = counts.argmax(1)
+    return {"purity": round(float(counts.max(1).values.sum()) / max(1, len(pred)), 4),
+            "classes": {c: int(majority[c]) for c in range(codes) if counts[c].sum() > 0},
+            "covered": int(majority[counts.sum(1) > 0].unique().numel())}
+
+
+def _categories(model, n: int, seed: int, batch_size: int = 500) -> torch.Tensor:
+    """The code's category of each sample ``generate_images(model, n, seed)`` draws (same z)."""
+    from .models.base import seeded_noise
+
+    sizes = [min(batch_size, n - i) for i in range(0, n, batch_size)]
+    return torch.cat([model.category(seeded_noise((k, model.config.latent_dim), seed + j, model.device))
+                      for j, k in enumerate(sizes)])
+
+
 # ---------------------------------------------------------------- what the app and cards call
 def _judged(model) -> bool:
     return getattr(model, "kind", "") == "image" and model.config.dataset in JUDGE_DATASETS
@@ -350,6 +377,11 @@ def live_metrics(model) -> dict[str, float]:
     if getattr(model, "conditional", False):
         labels = torch.arange(LIVE_N) % model.config.num_classes
         out["class_acc"] = round(float((logits.argmax(1) == labels).float().mean()), 4)
+    if getattr(model, "codes", 0):
+        from .models.base import seeded_noise
+
+        z = seeded_noise((LIVE_N, model.config.latent_dim), LIVE_SEED, model.device)  # generate()'s z
+        out["purity_1k"] = category_purity(model.category(z), logits, model.codes)["purity"]
     return out
 
 
@@ -375,9 +407,10 @@ def evaluate(model, *, n: int = FID_N, n_per_class: int = 1000, seed: int = 0) -
     images = generate_images(model, n, seed=seed)
     fid = judge_fid(images, model.config.dataset, judge=judge)
     floor = real_floor(model.config.dataset, n, judge=judge)
+    logits = judge_outputs(judge, images)[1]
     result.update({"judge_fid": round(fid, 4), "real_floor": round(floor, 4),
                    "fid_over_floor": round(fid / floor, 2) if floor > 0 else math.inf, "n": n,
-                   "recognizable": round(recognizable_rate(judge_outputs(judge, images)[1]), 4),
+                   "recognizable": round(recognizable_rate(logits), 4),
                    "recognizable_real": round(real_recognizable(model.config.dataset, judge), 4),
                    "judge_test_accuracy": judge.config.test_accuracy})
     if getattr(model, "conditional", False):
@@ -385,6 +418,11 @@ def evaluate(model, *, n: int = FID_N, n_per_class: int = 1000, seed: int = 0) -
         result["class_accuracy"] = round(acc["overall"], 4)
         result["class_accuracy_per_class"] = {k: round(v, 4) for k, v in acc["per_class"].items()}
         result["n_per_class"] = n_per_class
+    if getattr(model, "codes", 0):
+        purity = category_purity(_categories(model, n, seed), logits, model.codes)
+        names = CLASS_NAMES.get(model.config.dataset)
+        result.update({"category_purity": purity["purity"], "classes_with_a_category": purity["covered"],
+                       "category_classes": {c: names[k] if names else k for c, k in purity["classes"].items()}})
     result["eval_seconds"] = round(time.perf_counter() - t0, 1)
     return result
 

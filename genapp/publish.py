@@ -38,8 +38,8 @@ DATA = {
 
 
 def sheet(model) -> tuple[torch.Tensor, int]:
-    """What the card shows: 8 x 8 samples at seed 0 (a row per class for a cGAN), or the
-    held-out sheet of a translation model."""
+    """What the card shows: 8 x 8 samples at seed 0 (a row per class for a cGAN, a row per code
+    category for a dcgan with ``codes``), or the held-out sheet of a translation model."""
     from . import translation_metrics as tm
 
     if getattr(model, "kind", "") == "toy":  # ring / toy1010: the live view's picture
@@ -53,6 +53,8 @@ def sheet(model) -> tuple[torch.Tensor, int]:
     if getattr(model, "conditional", False):
         k = model.config.num_classes
         return torch.cat([model.generate(k, seed=0, label=c) for c in range(k)]), k
+    if getattr(model, "codes", 0):  # InfoGAN code: a row per category, a column per rest of z
+        return model.every_category(seed=0, per_category=10), 10
     return model.generate(64, seed=0), 8
 
 
@@ -69,6 +71,10 @@ def _rows(metrics: dict[str, Any]) -> list[str]:
     per_class = metrics.get("class_accuracy_per_class")
     if per_class:
         rows.append("| class_accuracy per class | " + ", ".join(f"{k}: {v:.3f}" for k, v in per_class.items()) + " |")
+    categories = metrics.get("category_classes")
+    if categories:
+        rows.append("| class the judge sees most per code category | "
+                    + ", ".join(f"{k}: {v}" for k, v in categories.items()) + " |")
     return rows
 
 

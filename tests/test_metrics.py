@@ -214,6 +214,35 @@ def test_evaluate_cli_prints_the_full_metrics_json(tiny_judge, tmp_path, capsys)
     assert 0 <= out["recognizable"] <= 1 and out["recognizable_real"] > 0.2
 
 
+def test_category_purity_counts_each_categorys_most_common_class():
+    logits = torch.nn.functional.one_hot(torch.tensor([3, 3, 5, 7, 7, 7]), 10).float()
+    out = M.category_purity(torch.tensor([0, 0, 0, 1, 1, 2]), logits, codes=4)
+    assert out == {"purity": round(5 / 6, 4), "classes": {0: 3, 1: 7, 2: 7}, "covered": 2}  # category 3 drew nothing
+    perfect = M.category_purity(torch.arange(10).repeat(3), torch.eye(10).repeat(3, 1), codes=10)
+    assert perfect["purity"] == 1.0 and perfect["covered"] == 10
+
+
+def test_evaluate_and_live_metrics_of_a_dcgan_with_codes_give_category_purity(tiny_judge, tmp_path, capsys):
+    torch.manual_seed(0)
+    model = build_model("dcgan", "mnist", ngf=8, ndf=8, codes=10)
+    # the categories evaluate counts belong to the very samples generate_images draws (same z, chunk by chunk)
+    from genapp.models.base import seeded_noise
+
+    cats = M._categories(model, 700, seed=4)
+    z = seeded_noise((200, 100), 5, model.device)  # the second chunk of 500
+    assert torch.equal(cats[500:], model.category(z))
+    assert torch.allclose(M.generate_images(model, 700, seed=4)[500:], model.decode(z), atol=1e-6)
+    live = M.live_metrics(model)
+    assert set(live) == {"judge_fid_1k", "recognizable_1k", "purity_1k"} and 0.1 <= live["purity_1k"] <= 1
+    model.save_pretrained(tmp_path / "tiny-info")
+    assert M.main(["evaluate", str(tmp_path / "tiny-info"), "--n", "600"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert 0.1 <= out["category_purity"] <= 1 and 1 <= out["classes_with_a_category"] <= 10
+    assert set(out["category_classes"]) == {str(c) for c in range(10)}  # each of the 10 categories drew samples
+    assert set(out["category_classes"].values()) <= set(M.CLASS_NAMES["mnist"])
+    assert len(set(out["category_classes"].values())) == out["classes_with_a_category"]
+
+
 def test_evaluate_cli_explains_a_model_without_judge_metrics(tmp_path, capsys):
     build_model("toy1010", "toy1010").save_pretrained(tmp_path / "toy")
     assert M.main(["evaluate", str(tmp_path / "toy")]) == 1

@@ -54,3 +54,12 @@ def test_publish_refuses_unfinished_runs_and_bad_names(finished_run, tmp_path):
     with pytest.raises(ValueError, match="Invalid name"):
         publish(finished_run, "../escape", hardware="x", out_root=tmp_path, docs=False)
     assert not any(tmp_path.iterdir())
+
+
+def test_card_rows_name_the_class_of_each_code_category_and_skip_other_dicts():
+    from genapp.publish import _rows
+
+    rows = _rows({"family": "dcgan", "judge_fid": 56.6, "category_purity": 0.76,
+                  "category_classes": {"0": "7", "1": "0"}, "other": {"a": 1}})
+    assert rows == ["| judge_fid | 56.6 |", "| category_purity | 0.76 |",
+                    "| class the judge sees most per code category | 0: 7, 1: 0 |"]

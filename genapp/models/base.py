@@ -193,6 +193,14 @@ class AdversarialModel(GenerativeModel):
     def discriminate(self, x: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
         return self.discriminator(x)
 
+    def discriminate_fake(self, x: torch.Tensor, labels: torch.Tensor | None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """D on generated samples: (logits, information loss or None).
+
+        The information loss is for a model whose generator is given a latent code that D must
+        read back from the sample (InfoGAN, the dcgan ``codes`` option); D and G both minimise it.
+        """
+        return self.discriminate(x, labels), None
+
     def make_optimizers(self):
         return {"generator": self.adam(self.generator.parameters()),
                 "discriminator": self.adam(self.discriminator.parameters())}
@@ -234,20 +242,23 @@ class AdversarialModel(GenerativeModel):
             fake, yf = self.fake(x.size(0), y)
         opt = self.optimizers["discriminator"]
         opt.zero_grad(set_to_none=True)
-        out = self.discriminate(fake, yf)
+        out, info = self.discriminate_fake(fake, yf)
         loss = self._d_loss_part(out, False)
-        loss.backward()
+        (loss + info if info is not None else loss).backward()
         opt.step()
-        return {"loss_d_fake": loss.item(), "d_g_z": self._score(out)}
+        stats = {"loss_d_fake": loss.item(), "d_g_z": self._score(out)}
+        if info is not None:
+            stats["info"] = info.item()
+        return stats
 
     def g_step(self, batch) -> dict[str, float]:
         x, y = self.real(batch)
         opt = self.optimizers["generator"]
         opt.zero_grad(set_to_none=True)
         fake, yf = self.fake(x.size(0), y)
-        out = self.discriminate(fake, yf)
+        out, info = self.discriminate_fake(fake, yf)
         loss = self._g_loss(out)
-        loss.backward()
+        (loss + info if info is not None else loss).backward()
         opt.step()
         self.after_generator_step()
         return {"loss_g": loss.item(), "d_g_z_after": self._score(out)}
@@ -269,10 +280,13 @@ class AdversarialModel(GenerativeModel):
         opt_d = self.optimizers["discriminator"]
         opt_d.zero_grad(set_to_none=True)
         out_real = self.discriminate(x, y)
-        out_fake = self.discriminate(fake.detach(), yf)
+        out_fake, info_d = self.discriminate_fake(fake.detach(), yf)
         loss_d = self._d_loss_part(out_real, True) + self._d_loss_part(out_fake, False)
         penalty = self.discriminator_penalty(x, fake.detach(), y, yf)
-        total = loss_d + penalty if penalty is not None else loss_d
+        total = loss_d
+        for extra in (penalty, info_d):
+            if extra is not None:
+                total = total + extra
         total.backward()
         opt_d.step()
         self.after_discriminator_step()
@@ -280,13 +294,16 @@ class AdversarialModel(GenerativeModel):
         stats = {"loss_d": loss_d.item(), "d_x": self._score(out_real), "d_g_z": self._score(out_fake)}
         if penalty is not None:
             stats["gp"] = penalty.item()
+        if info_d is not None:
+            stats["info"] = info_d.item()
         if self._d_count % max(1, self.d_steps) == 0:
             opt_g = self.optimizers["generator"]
             opt_g.zero_grad(set_to_none=True)
             for p in self.discriminator.parameters():
                 p.requires_grad_(False)  # G's step needs no D gradients: skip computing them
-            loss_g = self._g_loss(self.discriminate(fake, yf))
-            loss_g.backward()
+            out_g, info_g = self.discriminate_fake(fake, yf)
+            loss_g = self._g_loss(out_g)
+            (loss_g + info_g if info_g is not None else loss_g).backward()
             for p in self.discriminator.parameters():
                 p.requires_grad_(True)
             opt_g.step()

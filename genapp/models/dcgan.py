@@ -10,6 +10,21 @@ an exponential moving average of G's weights (Yazici et al. 2019, "The Unusual E
 Averaging in GAN Training"), updated after every G step, and samples with it. Averaging smooths out
 the last steps' oscillation between G and D; the raw G keeps training as before. The average's
 BatchNorm statistics are G's current running statistics.
+
+``codes`` (off by default): InfoGAN's categorical latent code (Chen et al. 2016) with ``codes``
+values. A Gaussian z is one connected blob, while the digits are separate clusters; a G that must
+map the blob onto all of them continuously draws in-between shapes on the way from one digit to
+the next. With a code, the first ``codes`` entries of z choose a category (their argmax, uniform
+over the categories since they are i.i.d.) and reach G as a one-hot vector times ``code_scale``,
+so G can jump from one cluster to the next. Nothing says which category is which digit: D gets a
+second head, Q, that must tell the code back from the generated image, and G and D both minimise
+Q's cross-entropy (weight ``info``), so G makes each category look different. The scale matters:
+with a one-hot of size 1 next to 90 N(0, 1) entries, G on MNIST kept the digit in the noise and
+marked the category with small changes of style Q could still read (10 epochs: each category
+drew 18-52 % one digit); with 5, most categories became one digit within 3,000 steps, unsupervised.
+``metrics.evaluate`` reports that as ``category_purity``. z stays an ordinary N(0, I) vector of
+``latent_dim`` entries, so sampling, interpolation and arithmetic work on it unchanged (an
+interpolation changes category where the argmax changes).
 """
 from __future__ import annotations
 
@@ -17,6 +32,7 @@ import copy
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 
 from ..config import ModelConfig
 from .base import AdversarialModel, from_tanh_space, seeded_noise
@@ -31,6 +47,9 @@ class DCGANConfig(ModelConfig):
     d_norm: str = "batch"         # batch (the paper) | layer | none
     ema: float = 0.0              # decay of the moving average of G's weights used to sample; 0: off
     r1: float = 0.0               # R1 penalty weight gamma on D's gradient at real images; 0: off
+    codes: int = 0                # InfoGAN: categories of a latent code read back by D's Q head; 0: off
+    info: float = 1.0             # weight of Q's cross-entropy in D's and G's losses (with codes)
+    code_scale: float = 5.0       # the one-hot code's size in G's input (z's other entries are ~N(0, 1))
 
 
 class DCGAN(AdversarialModel):
@@ -40,8 +59,19 @@ class DCGAN(AdversarialModel):
 
     def build(self):
         c = self.config
+        codes = getattr(c, "codes", 0)  # wgan shares this build; its config has no codes
+        if not isinstance(codes, int) or isinstance(codes, bool) or codes == 1 or not 0 <= codes < c.latent_dim:
+            raise ValueError(f"codes must be 0 (off) or a number of categories from 2 to {c.latent_dim - 1}, "
+                             f"such as 10 (got {codes!r}).")
+        info = getattr(c, "info", 1.0)
+        if not isinstance(info, (int, float)) or isinstance(info, bool) or not 0.0 < info < float("inf"):
+            raise ValueError(f"info must be a weight > 0, such as 1.0 (got {info!r}).")
+        scale = getattr(c, "code_scale", 5.0)
+        if not isinstance(scale, (int, float)) or isinstance(scale, bool) or not 0.0 < scale < float("inf"):
+            raise ValueError(f"code_scale must be > 0, such as 5.0 (got {scale!r}).")
+        self.codes, self.info_weight, self.code_scale = codes, float(info), float(scale)
         self.generator = DCGANGenerator(c.latent_dim, c.channels, c.image_size, c.ngf)
-        self.discriminator = DCGANDiscriminator(c.channels, c.image_size, c.ndf, norm=self.critic_norm())
+        self.discriminator = DCGANDiscriminator(c.channels, c.image_size, c.ndf, norm=self.critic_norm(), extra=codes)
         init_dcgan_weights(self)
         raw = getattr(c, "ema", 0.0)  # wgan shares this build; its config has no ema
         try:
@@ -75,6 +105,34 @@ class DCGAN(AdversarialModel):
         if self.generator_ema is not None:
             self.generator_ema.load_state_dict(self.generator.state_dict())
 
+    def with_code(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(G's input, the category) for latent vectors z: with ``codes``, the first ``codes``
+        entries of z are replaced by the one-hot vector of their argmax; else (z, None)."""
+        if not self.codes:
+            return z, None
+        category = z[:, :self.codes].argmax(1)
+        one_hot = F.one_hot(category, self.codes).to(z.dtype)
+        return torch.cat([self.code_scale * one_hot, z[:, self.codes:]], 1), category
+
+    def category(self, z: torch.Tensor) -> torch.Tensor | None:
+        """The code's category for each latent vector (None without ``codes``)."""
+        return self.with_code(z)[1]
+
+    def fake(self, n, labels=None):
+        g_in, category = self.with_code(self.sample_latent(n))
+        return self.generator(g_in), category
+
+    def discriminate(self, x, labels):
+        out = self.discriminator(x)
+        return out[:, 0] if self.codes else out
+
+    def discriminate_fake(self, x, labels):
+        """D's logits on fakes and, with ``codes``, Q's cross-entropy at telling the code back."""
+        if not self.codes:
+            return super().discriminate_fake(x, labels)
+        out = self.discriminator(x)
+        return out[:, 0], self.info_weight * F.cross_entropy(out[:, 1:], labels)
+
     def discriminator_penalty(self, real, fake, yr, yf):
         """R1 (Mescheder et al. 2018): gamma/2 * E ||grad_x D(x)||^2 on real images; 0: off."""
         if not self.r1_gamma:
@@ -94,9 +152,22 @@ class DCGAN(AdversarialModel):
         """Latent vectors -> images in [0, 1] (eval mode: BatchNorm uses its running statistics)."""
         was = self.training
         self.eval()
-        out = from_tanh_space(self.sampler(z.to(self.device))).float().cpu()
+        out = from_tanh_space(self.sampler(self.with_code(z.to(self.device))[0])).float().cpu()
         self.train(was)
         return out
 
     def generate(self, n: int, seed: int = 0, label=None) -> torch.Tensor:
         return self.decode(seeded_noise((n, self.config.latent_dim), seed, self.device))
+
+    def every_category(self, seed: int = 0, per_category: int = 8) -> torch.Tensor:
+        """With ``codes``: row i shows category i, column j the same rest of z (InfoGAN's figure)."""
+        k = self.codes
+        z = seeded_noise((per_category, self.config.latent_dim), seed, self.device).repeat(k, 1)
+        z[:, :k] = F.one_hot(torch.arange(k, device=z.device).repeat_interleave(per_category), k).to(z.dtype)
+        return self.decode(z)
+
+    def preview(self, fixed):
+        """64 samples in rows of 8; with ``codes``, one row per category instead."""
+        if self.codes:
+            return self.every_category(seed=self.config_seed, per_category=8), 8
+        return super().preview(fixed)

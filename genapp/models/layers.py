@@ -78,9 +78,11 @@ class DCGANDiscriminator(nn.Module):
     DCGAN recipe: strided convolutions, LeakyReLU(0.2), BatchNorm everywhere but the input layer.
     ``norm`` can be "batch", "layer" (WGAN-GP: the gradient penalty is per sample, so the critic
     must not mix samples through BatchNorm -- Gulrajani et al. 2017) or "none".
+    ``extra`` > 0 widens the last layer to 1 + ``extra`` outputs, (N, 1 + extra): the logit, then
+    InfoGAN's Q head (logits of the latent code), sharing every convolution with D.
     """
 
-    def __init__(self, channels: int, image_size: int = 28, ndf: int = 64, norm: str = "batch"):
+    def __init__(self, channels: int, image_size: int = 28, ndf: int = 64, norm: str = "batch", extra: int = 0):
         super().__init__()
         n_down = int(round(math.log2(image_size / 7))) if image_size % 7 == 0 else int(round(math.log2(image_size / 4)))
         layers: list[nn.Module] = [nn.Conv2d(channels, ndf, 4, 2, 1), nn.LeakyReLU(0.2, True)]
@@ -94,11 +96,13 @@ class DCGANDiscriminator(nn.Module):
                 layers.append(nn.GroupNorm(1, ch * 2))  # LayerNorm over (C, H, W)
             layers.append(nn.LeakyReLU(0.2, True))
             ch *= 2
-        layers.append(nn.Conv2d(ch, 1, size, 1, 0))  # the whole remaining map -> one logit
+        layers.append(nn.Conv2d(ch, 1 + extra, size, 1, 0))  # the whole remaining map -> one logit
         self.net = nn.Sequential(*layers)
+        self.extra = extra
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x).view(-1)
+        out = self.net(x)
+        return out.flatten(1) if self.extra else out.view(-1)
 
 
 # ---------------------------------------------------------------- pix2pix: U-Net + PatchGAN
