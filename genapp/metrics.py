@@ -347,6 +347,22 @@ def _categories(model, n: int, seed: int, batch_size: int = 500) -> torch.Tensor
                       for j, k in enumerate(sizes)])
 
 
+def category_names(model, per_category: int = 100, seed: int = 0, judge: Judge | None = None) -> list[dict[str, Any]]:
+    """What the judge sees in each category of a dcgan's code: for category i, the class it reads
+    most often in ``per_category`` samples (``model.every_category``: the same rests of z in every
+    category) and the share of those samples it reads so -> [{"class": name, "share": 0.96}, ...]."""
+    if not getattr(model, "codes", 0):
+        raise ValueError(f"{model.family} on {model.config.dataset} has no categorical code (dcgan --set codes=10).")
+    judge = _judge_for(model.config.dataset, judge)
+    pred = judge_predict(judge, model.every_category(seed=seed, per_category=per_category)).view(model.codes, -1)
+    names = CLASS_NAMES.get(model.config.dataset) or [str(k) for k in range(judge.config.num_classes)]
+    out = []
+    for row in pred:
+        counts = torch.bincount(row.cpu(), minlength=len(names))
+        out.append({"class": names[int(counts.argmax())], "share": round(float(counts.max()) / len(row), 3)})
+    return out
+
+
 # ---------------------------------------------------------------- what the app and cards call
 def _judged(model) -> bool:
     return getattr(model, "kind", "") == "image" and model.config.dataset in JUDGE_DATASETS

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 # name -> (family, dataset, tiny overrides): DESIGN.md's pretrained names, 8-channel networks.
 TINY_MODELS = {
-    "mnist-dcgan": ("dcgan", "mnist", {"ngf": 8, "ndf": 8}),
+    "mnist-dcgan": ("dcgan", "mnist", {"ngf": 8, "ndf": 8, "codes": 10}),  # InfoGAN code, as the shipped one
     "mnist-gan": ("gan", "mnist", {"g_hidden": (16, 32), "d_hidden": (32, 16)}),
     "mnist-vae": ("vae", "mnist", {"hidden": (32, 16)}),
     "mnist-cgan": ("cgan", "mnist", {"ngf": 8, "ndf": 8}),
@@ -55,6 +55,8 @@ def make_pretrained(folder: Path) -> None:
         genapp.build_model(family, dataset, **overrides).save_pretrained(folder / name)
     for name in real_complete_models():  # screenshots with every real model: no "missing" notice
         shutil.copytree(Path(real) / name, folder / name)
+    for judge in sorted(Path(real).glob("judge-*")) if real else ():  # the real judges label what they see
+        shutil.copytree(judge, folder / judge.name)
 
 
 def real_complete_models() -> tuple[str, ...]:

@@ -116,6 +116,20 @@ def test_latent_map_needs_a_vae(client):
     assert "vae" in app_error(client, "mnist-dcgan", 6, api_name="/latent_map")
 
 
+def test_categories_show_a_row_per_code_category(client):
+    img = image(client.predict("mnist-dcgan", 3, 5, api_name="/categories"))
+    again = image(client.predict("mnist-dcgan", 3, 5, api_name="/categories"))
+    assert np.array_equal(img, again)
+    # 10 rows of 28-px images (2x, 2 px gaps), row labels on the left: taller than wide per row
+    assert img.shape[0] >= 10 * 28 * 2 and img.shape[1] >= 5 * 28 * 2
+    three = image(client.predict("mnist-dcgan", 3, 3, api_name="/categories"))
+    assert three.shape[0] == img.shape[0] and three.shape[1] < img.shape[1]
+    assert "no categorical code" in app_error(client, "mnist-gan", 0, 4, api_name="/categories")
+    assert "no categorical code" in app_error(client, "mnist-vae", 0, 4, api_name="/categories")
+    assert "cgan" in app_error(client, "mnist-cgan", 0, 4, api_name="/categories")
+    assert "maximum value 10" in app_error(client, "mnist-dcgan", 0, 11, api_name="/categories")
+
+
 def test_conditional_by_index_and_by_name(client):
     by_name = image(client.predict("fashion-cgan", "Dress", 5, 8, api_name="/conditional"))
     by_index = image(client.predict("fashion-cgan", "3", 5, 8, api_name="/conditional"))

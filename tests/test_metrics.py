@@ -243,6 +243,25 @@ def test_evaluate_and_live_metrics_of_a_dcgan_with_codes_give_category_purity(ti
     assert len(set(out["category_classes"].values())) == out["classes_with_a_category"]
 
 
+def test_category_names_read_each_categorys_class_and_share(tiny_judge, monkeypatch):
+    model = build_model("dcgan", "mnist", ngf=8, ndf=8, codes=10)
+    order = [3, 7, 0, 1, 9, 2, 8, 5, 4, 6]  # category i draws real test digits of class order[i]
+    half_ones = real_test_images(20, label=1)  # ...except category 9: half "6", half "1"
+
+    def every_category(seed=0, per_category=8):
+        rows = [real_test_images(per_category, label=c) for c in order[:-1]]
+        rows.append(torch.cat([real_test_images(per_category // 2, label=6), half_ones[:per_category // 2]]))
+        return torch.cat(rows)
+
+    monkeypatch.setattr(model, "every_category", every_category)
+    names = M.category_names(model, per_category=40, judge=tiny_judge)
+    assert [n["class"] for n in names[:-1]] == [str(c) for c in order[:-1]]
+    assert all(n["share"] > 0.6 for n in names[:-1])
+    assert names[-1]["share"] <= 0.6 and names[-1]["class"] in ("6", "1")  # a mixed category says so
+    with pytest.raises(ValueError, match="no categorical code"):
+        M.category_names(build_model("dcgan", "mnist", ngf=8, ndf=8), judge=tiny_judge)
+
+
 def test_evaluate_cli_explains_a_model_without_judge_metrics(tmp_path, capsys):
     build_model("toy1010", "toy1010").save_pretrained(tmp_path / "toy")
     assert M.main(["evaluate", str(tmp_path / "toy")]) == 1

@@ -54,8 +54,10 @@ def every_class(model_name: str, seed, styles) -> Image.Image:
     return grid_with_row_labels(images, styles, model.class_names)
 
 
-def grid_with_row_labels(images, nrow: int, labels: list[str], scale: int = 2, pad: int = 2) -> Image.Image:
-    """The every-class grid with each row's class written on its left."""
+def grid_with_row_labels(images, nrow: int, labels: list[str], scale: int = 2, pad: int = 2,
+                         numbered: bool = True) -> Image.Image:
+    """The every-class grid with each row's class written on its left (after the row's number
+    when ``numbered`` and the name is not the number itself)."""
     g = to_pil(make_grid(images, nrow, padding=pad), scale)
     h = images.shape[-2]
     font = _font(max(12, int(h * scale * 0.32)))
@@ -66,7 +68,7 @@ def grid_with_row_labels(images, nrow: int, labels: list[str], scale: int = 2, p
     centred = isinstance(font, ImageFont.FreeTypeFont)  # the old bitmap font cannot anchor text
     for i, name in enumerate(labels):
         y = (pad + i * (h + pad)) * scale + (h * scale) // 2
-        d.text((6, y if centred else y - 6), f"{i} {name}" if name != str(i) else name, fill=(30, 30, 30),
+        d.text((6, y if centred else y - 6), f"{i} {name}" if numbered and name != str(i) else name, fill=(30, 30, 30),
                font=font, **({"anchor": "lm"} if centred else {}))
     return out
 

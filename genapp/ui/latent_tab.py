@@ -3,9 +3,15 @@
 Works on every model that decodes a latent vector: dcgan, gan, wgan, vae (and ae / dae). The
 VAE, trained with a 2-D latent, also draws its whole latent space as a map.
 
-Endpoints: ``/generate``, ``/interpolate``, ``/arithmetic`` (DESIGN.md) and ``/latent_map``.
+A dcgan trained with a categorical code (InfoGAN, ``--set codes=10``, as the shipped mnist-dcgan)
+also shows its code: one row per category, with what the judge classifier sees in it.
+
+Endpoints: ``/generate``, ``/interpolate``, ``/arithmetic`` (DESIGN.md), ``/latent_map`` and
+``/categories``.
 """
 from __future__ import annotations
+
+import weakref
 
 import gradio as gr
 import torch
@@ -17,6 +23,7 @@ from genapp.images import make_grid, render_bars, render_scatter, to_pil
 
 from .common import (MODEL_EVENTS, UserError, as_int, as_seed, checked_number, checked_slider, default_model, grid,
                      load_model, model_choices, notice, user_errors)
+from .conditional_tab import grid_with_row_labels
 from .i18n import t
 from ..drawing import labelled_row, upscale_for_display
 
@@ -122,6 +129,41 @@ def latent_map(model_name: str, size) -> Image.Image:
     return upscale_for_display(to_pil(make_grid(model.latent_map(size), nrow=size, padding=0)), 512)
 
 
+MAX_COLUMNS = 10
+_CATEGORY_NAMES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # model -> the judge's reading
+
+
+def _category_labels(model) -> list[str]:
+    """'code i = class (share%)' per category, from the judge (computed once per loaded model);
+    'code i' alone when no judge is installed for the dataset."""
+    from genapp import metrics
+
+    if model not in _CATEGORY_NAMES:
+        try:
+            _CATEGORY_NAMES[model] = metrics.category_names(model)
+        except (FileNotFoundError, ValueError):
+            _CATEGORY_NAMES[model] = None
+    names = _CATEGORY_NAMES[model]
+    if not names:
+        return [f"code {i}" for i in range(model.codes)]
+    return [f"code {i} = {n['class']} ({round(100 * n['share'])}%)" for i, n in enumerate(names)]
+
+
+@user_errors
+def categories(model_name: str, seed, columns) -> Image.Image:
+    """InfoGAN's figure: row i sets the code to category i, column j keeps the same rest of z
+    (``columns`` of them, 1-10, from ``seed``). Rows are labelled with the class the judge reads most
+    often in that category and how often (over 100 samples)."""
+    seed = as_seed(seed)
+    columns = as_int(columns, "columns", 1, MAX_COLUMNS)
+    model = _latent_model(model_name)
+    if not getattr(model, "codes", 0):
+        raise UserError(f"{model_name} has no categorical code: only a dcgan trained with one has categories "
+                        f"(InfoGAN: python -m train dcgan --set codes=10, as the shipped mnist-dcgan).")
+    return grid_with_row_labels(model.every_category(seed=seed, per_category=columns), columns,
+                                _category_labels(model), numbered=False)
+
+
 def build() -> dict:
     with gr.Row():
         model = gr.Dropdown(choices=model_choices("latent"), value=default_model("latent"), allow_custom_value=True,
@@ -162,6 +204,15 @@ def build() -> dict:
         arith_out = gr.Image(label=t("arith_result"), type="pil", format="png", interactive=False, height=240,
                              elem_id="latent-arithmetic-out", elem_classes=["pixelated", "fill"])
 
+    with gr.Tab(t("codes_tab")):
+        gr.Markdown(t("codes_intro"))
+        with gr.Row():
+            code_seed = checked_number(value=0, precision=0, minimum=0, label=t("seed"))
+            code_columns = checked_slider(1, MAX_COLUMNS, value=8, step=1, label=t("styles"))
+        codes_btn = gr.Button(t("codes_show"), variant="primary", elem_id="latent-categories")
+        codes_out = gr.Image(label=t("codes_out"), show_label=False, type="pil", format="png", interactive=False,
+                             height=480, elem_id="latent-categories-out", elem_classes=["pixelated", "fill"])
+
     gen_btn.click(generate, [model, seed, count], gen_out, api_name="generate", **MODEL_EVENTS)
     map_btn.click(latent_map, [model, map_size], gen_out, api_name="latent_map", **MODEL_EVENTS)
     interp_btn.click(interpolate, [model, seed_a, seed_b, steps, method], interp_out, api_name="interpolate",
@@ -169,5 +220,6 @@ def build() -> dict:
     arith_btn.click(arithmetic, [model, seeds_a, seeds_b, seeds_c], arith_out, api_name="arithmetic", **MODEL_EVENTS)
     gif_btn.click(interpolation_gif, [model, seed_a, seed_b, method], gif_file, api_name="interpolation_gif",
                   **MODEL_EVENTS)
+    codes_btn.click(categories, [model, code_seed, code_columns], codes_out, api_name="categories", **MODEL_EVENTS)
     return {"model": model, "notice": missing, "seed": seed, "count": count, "seed_a": seed_a, "seed_b": seed_b,
             "steps": steps, "method": method}
