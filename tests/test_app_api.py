@@ -130,6 +130,19 @@ def test_categories_show_a_row_per_code_category(client):
     assert "maximum value 10" in app_error(client, "mnist-dcgan", 0, 11, api_name="/categories")
 
 
+def test_row_labels_never_run_into_the_grid():
+    from genapp.ui.conditional_tab import grid_with_row_labels
+
+    images = torch.rand(6, 1, 28, 28)
+    long = ["code 0 = T-shirt/top (100%)", "code 1 = Ankle boot (63%)"]
+    labelled = np.asarray(grid_with_row_labels(images, 3, long, numbered=False))
+    blank = np.asarray(grid_with_row_labels(images, 3, ["", ""], numbered=False))
+    grid_w = blank.shape[1] - int(28 * 2 * 3.2)  # right of the narrowest label column: the grid itself
+    assert labelled.shape[1] > blank.shape[1]  # the column widened for the long labels
+    assert np.array_equal(labelled[:, -grid_w:], blank[:, -grid_w:])  # no text pixel on the grid
+    assert (labelled[:, : labelled.shape[1] - grid_w] < 128).any()  # and the text is there
+
+
 def test_conditional_by_index_and_by_name(client):
     by_name = image(client.predict("fashion-cgan", "Dress", 5, 8, api_name="/conditional"))
     by_index = image(client.predict("fashion-cgan", "3", 5, 8, api_name="/conditional"))

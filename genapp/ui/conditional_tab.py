@@ -61,15 +61,18 @@ def grid_with_row_labels(images, nrow: int, labels: list[str], scale: int = 2, p
     g = to_pil(make_grid(images, nrow, padding=pad), scale)
     h = images.shape[-2]
     font = _font(max(12, int(h * scale * 0.32)))
-    label_w = int(h * scale * 3.2)
+    texts = [f"{i} {name}" if numbered and name != str(i) else name for i, name in enumerate(labels)]
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    widest = max((measure.textlength(text, font=font) for text in texts), default=0)
+    label_w = max(int(h * scale * 3.2), int(widest) + 14)  # the longest label never runs into the grid
     out = Image.new("RGB", (g.width + label_w, g.height), (255, 255, 255))
     out.paste(g.convert("RGB"), (label_w, 0))
     d = ImageDraw.Draw(out)
     centred = isinstance(font, ImageFont.FreeTypeFont)  # the old bitmap font cannot anchor text
-    for i, name in enumerate(labels):
+    for i, text in enumerate(texts):
         y = (pad + i * (h + pad)) * scale + (h * scale) // 2
-        d.text((6, y if centred else y - 6), f"{i} {name}" if numbered and name != str(i) else name, fill=(30, 30, 30),
-               font=font, **({"anchor": "lm"} if centred else {}))
+        d.text((6, y if centred else y - 6), text, fill=(30, 30, 30), font=font,
+               **({"anchor": "lm"} if centred else {}))
     return out
 
 

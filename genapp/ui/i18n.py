@@ -53,11 +53,12 @@ EN = {
     "arith_result": "mean A | mean B | mean C | A − B + C",
     "codes_tab": "Code categories (InfoGAN)",
     "codes_intro": "A dcgan trained with a **categorical code** (InfoGAN, `--set codes=10`; the shipped mnist-dcgan "
-                   "is one) takes one of 10 categories next to z, and a second head of D must tell the category back "
-                   "from the image. Nobody told it the labels, yet each category became one kind of image. Row i sets "
-                   "the code to category i, each column keeps the rest of z: the *what* changes down a column, the "
-                   "*style* along a row. Left: the class a small judge classifier reads most often in that category "
-                   "(and how often, over 100 samples).",
+                   "and fashion-dcgan are two) takes one of 10 categories next to z, and a second head of D must "
+                   "tell the category back from the image. Nobody told it the labels, yet each category became one "
+                   "kind of image (on Fashion-MNIST some look-alike classes share a category). Row i sets the code "
+                   "to category i, each column keeps the rest of z: the *what* changes down a column, the *style* "
+                   "along a row. Left: the class a small judge classifier reads most often in that category (and "
+                   "how often, over 100 samples).",
     "codes_show": "Show every category", "codes_out": "Rows: code categories · columns: the same rest of z",
     # conditional
     "cond_intro": "A conditional GAN is told which class to draw. Pick a class and a seed, or keep z fixed and "
@@ -115,11 +116,13 @@ KO = {
     "seeds_a": "시드 A", "seeds_b": "시드 B", "seeds_c": "시드 C", "compute": "A − B + C 계산",
     "arith_result": "평균 A | 평균 B | 평균 C | A − B + C",
     "codes_tab": "코드 범주 (InfoGAN)",
-    "codes_intro": "**범주형 코드**로 학습한 dcgan (InfoGAN, `--set codes=10`; 함께 제공되는 mnist-dcgan 이 그렇습니다) 은 "
-                   "z 옆에 10개 범주 중 하나를 받고, D 의 두 번째 머리는 이미지에서 그 범주를 다시 알아맞혀야 합니다. "
-                   "레이블을 알려 준 적이 없는데도 범주마다 한 종류의 이미지가 되었습니다. i 번째 행은 코드를 범주 i 로 "
-                   "두고, 각 열은 z 의 나머지를 그대로 둡니다: 열을 따라 내려가면 *무엇*이, 행을 따라가면 *스타일*이 "
-                   "바뀝니다. 왼쪽: 작은 판별 분류기가 그 범주에서 가장 자주 읽는 클래스 (와 샘플 100개 중 그 비율).",
+    "codes_intro": "**범주형 코드**로 학습한 dcgan (InfoGAN, `--set codes=10`; 함께 제공되는 mnist-dcgan 과 "
+                   "fashion-dcgan 이 그렇습니다) 은 z 옆에 10개 범주 중 하나를 받고, D 의 두 번째 머리는 이미지에서 "
+                   "그 범주를 다시 알아맞혀야 합니다. 레이블을 알려 준 적이 없는데도 범주마다 한 종류의 이미지가 "
+                   "되었습니다 (Fashion-MNIST 에서는 비슷한 클래스 몇 개가 한 범주를 나눠 씁니다). i 번째 행은 코드를 "
+                   "범주 i 로 두고, 각 열은 z 의 나머지를 그대로 둡니다: 열을 따라 내려가면 *무엇*이, 행을 따라가면 "
+                   "*스타일*이 바뀝니다. 왼쪽: 작은 판별 분류기가 그 범주에서 가장 자주 읽는 클래스 (와 샘플 100개 중 "
+                   "그 비율).",
     "codes_show": "모든 범주 보기", "codes_out": "행: 코드 범주 · 열: 같은 나머지 z",
     "cond_intro": "조건부 GAN은 어떤 클래스를 그릴지 입력으로 받습니다. 클래스와 시드를 고르거나, z는 그대로 두고 "
                   "클래스만 바꿔 보세요.",
