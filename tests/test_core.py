@@ -300,9 +300,9 @@ def test_compile_leaves_a_gradient_penalised_discriminator_uncompiled(tmp_path):
 def test_a_time_budget_ends_the_run_with_a_checkpoint_and_the_lr_at_zero(tmp_path):
     model = tiny("pix2pix", lr_decay=0.5)
     lrs = []
-    end = train(model, _cfg(steps=10**6, minutes=0.06, sample_every=10**6, checkpoint_every=10**6), tmp_path,
+    end = train(model, _cfg(steps=10**6, minutes=0.1, sample_every=10**6, checkpoint_every=10**6), tmp_path,
                 on_event=lambda e: e["type"] == "step" and lrs.append(model.optimizers["generator"].param_groups[0]["lr"]))
-    assert end["status"] == "finished" and "time budget (0.06 min)" in end["reason"]
+    assert end["status"] == "finished" and "time budget (0.1 min)" in end["reason"]
     assert 2 < end["step"] < 10**6
     assert json.loads((tmp_path / "training_state.json").read_text())["step"] == end["step"]  # checkpointed
     assert len(list((tmp_path / "samples").glob("*.png"))) == 2  # step 0 and the last step
@@ -577,6 +577,50 @@ def test_dcgan_r1_penalises_d_gradient_at_real_images():
     for bad in (-1.0, "abc", float("nan")):
         with pytest.raises(ValueError, match="r1 must be"):
             tiny("dcgan", r1=bad)
+
+
+def test_cgan_ema_averages_g_and_its_label_embedding_and_r1_uses_the_labels(tmp_path):
+    plain = tiny("cgan")
+    assert plain.generator_ema is None and not any(k.startswith("generator_ema.") for k in plain.state_dict())
+    model = tiny("cgan", ema=0.5, r1=1.0)
+    model.setup_training()
+    live = list(model.generator.parameters()) + list(model.label_to_z.parameters())
+    before = [p.clone() for p in model.generator_ema.parameters()]
+    assert len(before) == len(live)
+    stats = model.train_step(tiny_batch(model))
+    assert stats["gp"] > 0
+    for old, avg, cur in zip(before, model.generator_ema.parameters(), live):  # the embedding too
+        assert torch.allclose(avg, 0.5 * old + 0.5 * cur, atol=1e-6)
+    # samples come from the average: G and embedding of the average, not the live ones
+    z = torch.randn(4, model.config.latent_dim)
+    y = torch.tensor([0, 1, 2, 3])
+    with torch.no_grad():
+        model.eval()
+        from_average = (model.generator_ema["generator"](z * model.generator_ema["label_to_z"](y)) + 1) / 2
+        from_live = (model.g(z, y) + 1) / 2
+    assert torch.allclose(model.decode(z, y), from_average, atol=1e-6)
+    assert not torch.allclose(model.decode(z, y), from_live, atol=1e-4)
+    # R1 differentiates D with each real image's own label channel
+    x, labels = model.real(tiny_batch(model))
+    xr = x.clone().requires_grad_(True)
+    grad, = torch.autograd.grad(model.discriminate(xr, labels).sum(), xr)
+    assert torch.allclose(model.discriminator_penalty(x, None, labels, None),
+                          0.5 * grad.flatten(1).pow(2).sum(1).mean(), rtol=1e-4)
+    # saved and loaded with the model: the same samples after a round trip
+    model.save_pretrained(tmp_path / "m")
+    assert torch.equal(genapp.load(str(tmp_path / "m")).generate(6, seed=2, label=3), model.generate(6, seed=2, label=3))
+    # a model without the average can start one (--init-from): it begins at the live weights
+    plain.setup_training()
+    plain.train_step(tiny_batch(plain))  # weights that differ from a fresh build's
+    plain.save_pretrained(tmp_path / "plain")
+    from genapp.api import init_from
+    fresh = tiny("cgan", ema=0.999)
+    init_from(fresh, str(tmp_path / "plain"))
+    assert torch.equal(fresh.generate(5, seed=1), plain.generate(5, seed=1))
+    with pytest.raises(ValueError, match="decay"):
+        tiny("cgan", ema=2)
+    with pytest.raises(ValueError, match="r1 must be"):
+        tiny("cgan", r1=-1)
 
 
 def test_dcgan_codes_give_g_a_category_that_d_reads_back():

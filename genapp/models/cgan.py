@@ -3,6 +3,9 @@
 G: a label embedding (10 -> latent_dim) multiplied element-wise into z, then the DCGAN generator.
 D: a label embedding (10 -> H*W) reshaped to one extra image channel and concatenated to the
 input, then the DCGAN discriminator. BCE (as logits), Adam 2e-4, beta1 0.5.
+
+``ema`` and ``r1`` (off by default) as for the dcgan (``stabilizers.py``): the average follows G
+and its label embedding together, and R1's gradient is taken at real images with their labels.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from ..config import ModelConfig
 from ..data import CLASS_NAMES
 from .base import AdversarialModel, from_tanh_space, seeded_noise, to_tanh_space
 from .layers import DCGANDiscriminator, DCGANGenerator, init_dcgan_weights
+from .stabilizers import Stabilized
 
 
 @dataclass
@@ -23,9 +27,11 @@ class CGANConfig(ModelConfig):
     num_classes: int = 10
     ngf: int = 64
     ndf: int = 64
+    ema: float = 0.0              # decay of the moving average of G (and its label embedding); 0: off
+    r1: float = 0.0               # R1 penalty weight gamma on D's gradient at real images; 0: off
 
 
-class CGAN(AdversarialModel):
+class CGAN(Stabilized, AdversarialModel):
     family = "cgan"
     Config = CGANConfig
     datasets = ("mnist", "fashion")
@@ -41,6 +47,11 @@ class CGAN(AdversarialModel):
         init_dcgan_weights(self.discriminator)
         # The embeddings keep PyTorch's N(0, 1) init (not the DCGAN N(0, 0.02) one): z * e(y)
         # must differ strongly between classes from the first step, or G learns to ignore y.
+        self.setup_stabilizers()
+
+    def averaged_parts(self) -> nn.Module:
+        """G with its label embedding: what the moving average (``ema``) follows."""
+        return nn.ModuleDict({"generator": self.generator, "label_to_z": self.label_to_z})
 
     @property
     def class_names(self) -> list[str]:
@@ -53,8 +64,11 @@ class CGAN(AdversarialModel):
     def real(self, batch):
         return to_tanh_space(batch["x"]), batch["y"]
 
-    def g(self, z, labels):
-        return self.generator(z * self.label_to_z(labels))
+    def g(self, z, labels, parts: nn.Module | None = None):
+        """G(z, y) with the live weights, or with ``parts`` (the moving average: ``self.sampler``)."""
+        if parts is None:
+            return self.generator(z * self.label_to_z(labels))
+        return parts["generator"](z * parts["label_to_z"](labels))
 
     def fake(self, n, labels=None):
         if labels is None:
@@ -86,7 +100,7 @@ class CGAN(AdversarialModel):
     def decode(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         was = self.training
         self.eval()
-        out = from_tanh_space(self.g(z.to(self.device), labels.to(self.device))).float().cpu()
+        out = from_tanh_space(self.g(z.to(self.device), labels.to(self.device), self.sampler)).float().cpu()
         self.train(was)
         return out
 

@@ -5,11 +5,8 @@ D: strided Conv + LeakyReLU(0.2), BatchNorm except on the input layer; one logit
 (Sigmoid folded into BCE-with-logits). Adam 2e-4, beta1 0.5. No pooling, no hidden FC layers.
 ``ngf``/``ndf`` are 64 (the paper uses 128 at 64 px; 64 keeps an MNIST epoch to a few CPU minutes).
 
-``ema`` (off by default, as in the paper): when set to a decay such as 0.999, the model also keeps
-an exponential moving average of G's weights (Yazici et al. 2019, "The Unusual Effectiveness of
-Averaging in GAN Training"), updated after every G step, and samples with it. Averaging smooths out
-the last steps' oscillation between G and D; the raw G keeps training as before. The average's
-BatchNorm statistics are G's current running statistics.
+``ema`` and ``r1`` (off by default, as in the paper): a moving average of G's weights to sample
+with, and the R1 penalty on D's gradient at real images (``stabilizers.py``).
 
 ``codes`` (off by default): InfoGAN's categorical latent code (Chen et al. 2016) with ``codes``
 values. A Gaussian z is one connected blob, while the digits are separate clusters; a G that must
@@ -28,7 +25,6 @@ interpolation changes category where the argmax changes).
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import torch
@@ -37,6 +33,7 @@ import torch.nn.functional as F
 from ..config import ModelConfig
 from .base import AdversarialModel, from_tanh_space, seeded_noise
 from .layers import DCGANDiscriminator, DCGANGenerator, init_dcgan_weights
+from .stabilizers import Stabilized
 
 
 @dataclass
@@ -52,7 +49,7 @@ class DCGANConfig(ModelConfig):
     code_scale: float = 5.0       # the one-hot code's size in G's input (z's other entries are ~N(0, 1))
 
 
-class DCGAN(AdversarialModel):
+class DCGAN(Stabilized, AdversarialModel):
     family = "dcgan"
     Config = DCGANConfig
     datasets = ("mnist", "fashion")
@@ -73,37 +70,7 @@ class DCGAN(AdversarialModel):
         self.generator = DCGANGenerator(c.latent_dim, c.channels, c.image_size, c.ngf)
         self.discriminator = DCGANDiscriminator(c.channels, c.image_size, c.ndf, norm=self.critic_norm(), extra=codes)
         init_dcgan_weights(self)
-        raw = getattr(c, "ema", 0.0)  # wgan shares this build; its config has no ema
-        try:
-            self.ema_decay = float(raw or 0.0)
-        except (TypeError, ValueError):
-            self.ema_decay = -1.0
-        if not 0.0 <= self.ema_decay < 1.0:
-            raise ValueError(f"ema must be a decay in [0, 1), such as 0.999 (got {raw!r}).")
-        r1 = getattr(c, "r1", 0.0)  # wgan shares this build; its config has no r1
-        if not isinstance(r1, (int, float)) or isinstance(r1, bool) or not 0.0 <= r1 < float("inf"):
-            raise ValueError(f"r1 must be a penalty weight >= 0, such as 0.1 (got {r1!r}).")
-        self.r1_gamma = float(r1)
-        self.generator_ema = copy.deepcopy(self.generator).requires_grad_(False) if self.ema_decay else None
-
-    @property
-    def sampler(self) -> torch.nn.Module:
-        """The network that makes the samples: the moving average of G when ``ema`` is on, else G."""
-        return self.generator if self.generator_ema is None else self.generator_ema
-
-    @torch.no_grad()
-    def after_generator_step(self) -> None:
-        if self.generator_ema is None:
-            return
-        ema = self.generator_ema
-        torch._foreach_lerp_(list(ema.parameters()), list(self.generator.parameters()), 1.0 - self.ema_decay)
-        for avg, cur in zip(ema.buffers(), self.generator.buffers()):
-            avg.copy_(cur)
-
-    def load_generator_into_average(self) -> None:
-        """Start the average from G's current weights (a run initialised from a model without one)."""
-        if self.generator_ema is not None:
-            self.generator_ema.load_state_dict(self.generator.state_dict())
+        self.setup_stabilizers()  # wgan shares this build; its config has neither ema nor r1: both off
 
     def with_code(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(G's input, the category) for latent vectors z: with ``codes``, the first ``codes``
@@ -132,17 +99,6 @@ class DCGAN(AdversarialModel):
             return super().discriminate_fake(x, labels)
         out = self.discriminator(x)
         return out[:, 0], self.info_weight * F.cross_entropy(out[:, 1:], labels)
-
-    def discriminator_penalty(self, real, fake, yr, yf):
-        """R1 (Mescheder et al. 2018): gamma/2 * E ||grad_x D(x)||^2 on real images; 0: off."""
-        if not self.r1_gamma:
-            return None
-        x = real.detach().requires_grad_(True)
-        grad, = torch.autograd.grad(self.discriminate(x, yr).sum(), x, create_graph=True)
-        return 0.5 * self.r1_gamma * grad.flatten(1).pow(2).sum(1).mean()
-
-    def penalised_networks(self):
-        return [self.discriminator] if self.r1_gamma else []
 
     def critic_norm(self) -> str:
         return self.config.d_norm
