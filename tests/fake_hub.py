@@ -147,9 +147,11 @@ class FakeHub:
     def files(self, repo_id: str) -> dict[str, bytes]:
         return dict(self.repos[repo_id].head.files)
 
-    def paths_requested(self, method: str | None = None) -> list[str]:
+    def paths_requested(self, method: str | None = None, since: int = 0) -> list[str]:
+        """Paths of the requests from the ``since``-th on (an index into ``requests``, counted before
+        filtering by ``method``)."""
         with self.lock:
-            return [r.path for r in self.requests if method is None or r.method == method]
+            return [r.path for r in self.requests[since:] if method is None or r.method == method]
 
     # ------------------------------------------------------------ state
     def _create(self, repo_id: str, private: bool) -> Repo:

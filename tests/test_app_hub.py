@@ -125,7 +125,7 @@ def test_push_a_run_then_pull_it_by_repo_id_in_a_playground(client, fake_hub, ap
     assert error is None and notes == [], (error, notes)
     assert np.array_equal(pixels(pulled), pixels(client.predict(run_id, 3, 4, api_name="/generate")))
     assert {r.token for r in fake_hub.requests[n:]} == {None}  # playground pulls are anonymous
-    assert any(p.endswith("/model.safetensors") for p in fake_hub.paths_requested("GET")[n:])  # a real download
+    assert any(p.endswith("/model.safetensors") for p in fake_hub.paths_requested("GET", since=n))  # a real download
 
     status, _ = client.predict(run_id, api_name="/train_status")
     out = capfd.readouterr()
