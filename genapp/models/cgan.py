@@ -66,8 +66,7 @@ class CGAN(Stabilized, AdversarialModel):
 
     def g(self, z, labels, parts: nn.Module | None = None):
         """G(z, y) with the live weights, or with ``parts`` (the moving average: ``self.sampler``)."""
-        if parts is None:
-            return self.generator(z * self.label_to_z(labels))
+        parts = self.averaged_parts() if parts is None else parts
         return parts["generator"](z * parts["label_to_z"](labels))
 
     def fake(self, n, labels=None):

@@ -62,8 +62,7 @@ def grid_with_row_labels(images, nrow: int, labels: list[str], scale: int = 2, p
     h = images.shape[-2]
     font = _font(max(12, int(h * scale * 0.32)))
     texts = [f"{i} {name}" if numbered and name != str(i) else name for i, name in enumerate(labels)]
-    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    widest = max((measure.textlength(text, font=font) for text in texts), default=0)
+    widest = max((font.getlength(text) for text in texts), default=0)
     label_w = max(int(h * scale * 3.2), int(widest) + 14)  # the longest label never runs into the grid
     out = Image.new("RGB", (g.width + label_w, g.height), (255, 255, 255))
     out.paste(g.convert("RGB"), (label_w, 0))
