@@ -782,3 +782,45 @@ def test_pix2pix_jitters_its_training_pairs_only_when_asked(monkeypatch):
         assert calls == expected
     with pytest.raises(ValueError, match="augment must be true or false"):
         tiny("pix2pix", augment="maybe")
+
+
+def test_cyclegan_jitters_each_side_on_its_own_only_when_asked(monkeypatch):
+    from genapp.models import cyclegan as cg
+
+    calls = []
+    real = cg.random_jitter
+    monkeypatch.setattr(cg, "random_jitter", lambda *x: calls.append(len(x)) or real(*x))
+    for augment, expected in ((True, [1, 1]), (False, [])):   # unpaired: horses and zebras apart
+        calls.clear()
+        model = tiny("cyclegan", augment=augment)
+        model.setup_training()
+        model.train_step(tiny_batch(model, 1))
+        assert calls == expected
+    with pytest.raises(ValueError, match="augment must be true or false"):
+        tiny("cyclegan", augment="maybe")
+    # a config written before these options (the shipped one) keeps the paper's layers, unjittered
+    old = cg.CycleGANConfig.from_dict({"family": "cyclegan", "ngf": 32, "n_blocks": 6})
+    assert (old.upsample, old.augment) == ("deconv", False)
+
+
+def test_resize_upsampling_has_no_checkerboard_and_deconv_does():
+    from genapp.models.layers import ResnetGenerator, _upsampling
+
+    torch.manual_seed(0)
+    flat = torch.ones(1, 4, 8, 8)   # a flat picture: any pattern in the output is the layer's own
+    for how, checkered in (("deconv", True), ("resize", False)):
+        layer = _upsampling(4, 2, how)
+        with torch.no_grad():
+            for m in layer.modules():
+                if isinstance(m, (torch.nn.Conv2d, torch.nn.ConvTranspose2d)):
+                    m.weight.uniform_(0.5, 1.0)
+                    m.bias.zero_()
+            out = layer(flat)[0, :, 2:-2, 2:-2]   # away from the borders
+        assert out.shape[-1] == 12
+        even, odd = out[:, 0::2, 0::2], out[:, 1::2, 1::2]
+        assert (not torch.allclose(even, odd, rtol=1e-3)) == checkered, how
+    gen = ResnetGenerator(3, 3, ngf=8, n_blocks=1, upsample="resize")
+    assert not any(isinstance(m, torch.nn.ConvTranspose2d) for m in gen.modules())
+    assert gen(torch.rand(1, 3, 32, 32)).shape == (1, 3, 32, 32)
+    with pytest.raises(ValueError, match="upsample must be one of"):
+        ResnetGenerator(3, 3, ngf=8, n_blocks=1, upsample="bicubic")

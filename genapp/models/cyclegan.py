@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from ..config import ModelConfig
+from .augment import random_jitter
 from .base import AdversarialModel, from_tanh_space, to_tanh_space
 from .layers import PatchDiscriminator, ResnetGenerator, init_dcgan_weights
 
@@ -33,6 +34,8 @@ class CycleGANConfig(ModelConfig):
     cycle_weight: float = 10.0    # lambda_cyc in the paper
     identity_weight: float = 0.5  # times lambda_cyc
     pool_size: int = 50
+    upsample: str = "deconv"      # deconv (the paper) | resize (no checkerboard; layers._upsampling)
+    augment: bool = False         # the reference code's random jitter + mirroring (augment.py)
 
 
 class ImagePool:
@@ -71,8 +74,10 @@ class CycleGAN(AdversarialModel):
 
     def build(self):
         c = self.config
-        self.g_xy = ResnetGenerator(c.channels, c.channels, c.ngf, c.n_blocks)   # G: horse -> zebra
-        self.g_yx = ResnetGenerator(c.channels, c.channels, c.ngf, c.n_blocks)   # F: zebra -> horse
+        if not isinstance(c.augment, bool):
+            raise ValueError(f"augment must be true or false (got {c.augment!r}).")
+        self.g_xy = ResnetGenerator(c.channels, c.channels, c.ngf, c.n_blocks, c.upsample)   # G: horse -> zebra
+        self.g_yx = ResnetGenerator(c.channels, c.channels, c.ngf, c.n_blocks, c.upsample)   # F: zebra -> horse
         self.d_x = PatchDiscriminator(c.channels, c.ndf)
         self.d_y = PatchDiscriminator(c.channels, c.ndf)
         init_dcgan_weights(self)
@@ -89,6 +94,8 @@ class CycleGAN(AdversarialModel):
     def train_step(self, batch):
         c = self.config
         x, y = to_tanh_space(batch["a"]), to_tanh_space(batch["b"])
+        if c.augment:   # unpaired: each side gets its own crop and mirror
+            (x,), (y,) = random_jitter(x), random_jitter(y)
         opt_g, opt_d = self.optimizers["generator"], self.optimizers["discriminator"]
         # ---- generators
         for p in [*self.d_x.parameters(), *self.d_y.parameters()]:

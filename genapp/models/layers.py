@@ -192,11 +192,26 @@ class ResnetBlock(nn.Module):
         return x + self.block(x)
 
 
+UPSAMPLING = ("deconv", "resize")
+
+
+def _upsampling(cin: int, cout: int, how: str) -> nn.Module:
+    """Double the size. ``deconv``: the paper's stride-2 transposed convolution, whose 3x3 kernel
+    overlaps unevenly on a stride of 2 and so paints a checkerboard; ``resize``: nearest-neighbour
+    upsampling then a 3x3 convolution (Odena et al. 2016, "Deconvolution and checkerboard
+    artifacts"), where every output pixel sees the same number of inputs."""
+    if how == "resize":
+        return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), nn.ReflectionPad2d(1), nn.Conv2d(cin, cout, 3))
+    return nn.ConvTranspose2d(cin, cout, 3, 2, 1, output_padding=1)
+
+
 class ResnetGenerator(nn.Module):
     """CycleGAN generator (Johnson et al. 2016 style): c7s1-ngf, d2ngf, d4ngf, n res blocks, u2ngf, ungf, c7s1-3."""
 
-    def __init__(self, in_ch: int = 3, out_ch: int = 3, ngf: int = 64, n_blocks: int = 6):
+    def __init__(self, in_ch: int = 3, out_ch: int = 3, ngf: int = 64, n_blocks: int = 6, upsample: str = "deconv"):
         super().__init__()
+        if upsample not in UPSAMPLING:
+            raise ValueError(f"upsample must be one of {UPSAMPLING} (got {upsample!r}).")
         layers: list[nn.Module] = [nn.ReflectionPad2d(3), nn.Conv2d(in_ch, ngf, 7), _norm(ngf), nn.ReLU(True)]
         ch = ngf
         for _ in range(2):
@@ -204,7 +219,7 @@ class ResnetGenerator(nn.Module):
             ch *= 2
         layers += [ResnetBlock(ch) for _ in range(n_blocks)]
         for _ in range(2):
-            layers += [nn.ConvTranspose2d(ch, ch // 2, 3, 2, 1, output_padding=1), _norm(ch // 2), nn.ReLU(True)]
+            layers += [_upsampling(ch, ch // 2, upsample), _norm(ch // 2), nn.ReLU(True)]
             ch //= 2
         layers += [nn.ReflectionPad2d(3), nn.Conv2d(ch, out_ch, 7), nn.Tanh()]
         self.model = nn.Sequential(*layers)
