@@ -7,6 +7,7 @@ Uses the session app from conftest.py (tiny untrained models, temp folders).
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -173,6 +174,20 @@ def test_horse_to_zebra_both_directions(client, files):
     assert z.shape == h.shape and z.shape[2] == 3
     assert not np.array_equal(z, h)  # two different generators
     assert "horse2zebra" in app_error(client, photo, "sideways", api_name="/horse_to_zebra")
+
+
+def test_horse_examples_lead_with_held_out_photos_and_keep_the_drawn_one(monkeypatch, tmp_path):
+    from genapp.data import _split_files  # the split the metrics hold out
+    from genapp.ui.horse_tab import example_files
+
+    photos = example_files()
+    assert [d for _, d in photos] == ["horse2zebra", "horse2zebra", "zebra2horse", "zebra2horse", "horse2zebra"]
+    assert "trainA" in photos[0][0] and "trainB" in photos[2][0] and photos[-1][0].endswith("drawn-horse.png")
+    root = Path(photos[0][0]).parents[1]
+    held_out = {str(p) for sub in ("trainA", "trainB") for p in _split_files(list((root / sub).glob("*.jpg")), "val")}
+    assert {p for p, _ in photos[:4]} <= held_out   # never a picture the model trained on
+    monkeypatch.setenv("GENAPP_DATA_DIR", str(tmp_path))      # a Space without the data: the drawn horse alone
+    assert [Path(p).name for p, _ in example_files()] == ["drawn-horse.png"]
 
 
 # ---------------------------------------------------------------- missing models and bad input

@@ -142,9 +142,18 @@ def test_horse_tab(page, tmp_path):
     page.locator("#horse-photo input[type=file]").set_input_files(str(photo))
     wait_img(page, "horse-photo")
     page.locator("#horse-go").click()
-    wait_img(page, "horse-out")
+    drawn_out = wait_img(page, "horse-out")
     wait_img(page, "horse-recon")
     page.wait_for_selector("#horse-slider img")
+    # the first example is a held-out photo: clicking it loads it, Translate turns it into a zebra
+    uploaded = wait_img(page, "horse-photo")
+    page.locator("#horse-examples tbody tr, #horse-examples .gallery-item").first.click()
+    page.wait_for_function("(() => { const i = document.querySelector('#horse-photo img');"
+                           f" return i && i.complete && i.naturalWidth > 0 && i.src !== {uploaded!r}; }})()")
+    page.locator("#horse-go").click()
+    page.wait_for_function("(() => { const i = document.querySelector('#horse-out img');"
+                           f" return i && i.complete && i.naturalWidth > 0 && i.src !== {drawn_out!r}; }})()")
+    wait_img(page, "horse-recon")
     shot(page, "horse2zebra")
 
 

@@ -70,21 +70,24 @@ def cycle_view(image, translated: Image.Image, direction: str, model_name: str):
     return (up(before), up(translated.convert("RGB"))), up(recon)
 
 
-def example_files(n_data: int = 1) -> list[list[str]]:
-    """A drawn stand-in horse, plus held-out photos from $GENAPP_DATA_DIR when it has them.
+def example_files(n_data: int = 2) -> list[list[str]]:
+    """Held-out photos from $GENAPP_DATA_DIR when it has them (horses, then zebras), then a drawn
+    stand-in horse, which also works where there is no data (a Space).
 
-    The photos are read where they are at run time, never copied into the repo.
+    The model learned photos, so the photos come first: the example a lecturer clicks first is
+    one the model was made for. The photos are read where they are at run time, never copied
+    into the repo.
     """
     folder = Path(tempfile.gettempdir()) / "gan-studio-examples"
     folder.mkdir(parents=True, exist_ok=True)
     drawn = folder / "drawn-horse.png"
     if not drawn.exists():
         example_photo().save(drawn)
-    out = [[str(drawn), "horse2zebra"]]
+    out = []
     for sub, direction in (("trainA", "horse2zebra"), ("trainB", "zebra2horse")):
         files = sorted((data_dir() / "horse2zebra" / sub).glob("*.jpg"), key=lambda p: (len(p.stem), p.stem))
         out += [[str(p), direction] for p in files[-n_data:]]  # the tail is the core's validation split
-    return out
+    return out + [[str(drawn), "horse2zebra"]]
 
 
 def build() -> dict:
@@ -99,7 +102,8 @@ def build() -> dict:
             photo = upload_image(sources=["upload", "clipboard"], label=t("photo"), height=300, elem_id="horse-photo")
             direction = gr.Radio(list(DIRECTIONS), value="horse2zebra", label=t("direction"), elem_id="horse-direction")
             go = gr.Button(t("translate"), variant="primary", elem_id="horse-go")
-            examples = gr.Examples(example_files(), inputs=[photo, direction], label=t("examples"), examples_per_page=4)
+            examples = gr.Examples(example_files(), inputs=[photo, direction], label=t("examples"), examples_per_page=5,
+                                   elem_id="horse-examples")
             examples.dataset.headers = []  # the headers would show untranslated i18n keys
         with gr.Column(scale=1):
             slider = gr.ImageSlider(label=t("before_after"), type="pil", max_height=320, elem_id="horse-slider",
