@@ -6,6 +6,7 @@ models, so every number has a known right answer; a tiny judge trains for a few 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import torch
@@ -89,7 +90,7 @@ def test_generator_artifacts_flaw_about_half_the_images_alike_for_both_classes()
 def test_the_shipped_judge_is_not_fooled_by_a_generators_artefacts():
     """A checkerboard or noise over a held-out horse must not pass for stripes: the first judge
     (trained without generator_artifacts) called 93 % of such horses zebra."""
-    judge = TM.load_horse_zebra_judge()
+    judge = TM.load_horse_zebra_judge(Path(__file__).resolve().parent.parent / "pretrained" / "judge-horse2zebra")
     size = judge.config.image_size
     val = load_dataset("horse2zebra", "val", size)
     calls = TM.artifact_calls(judge, val.tensors["a"].float() / 255.0, val.tensors["b"].float() / 255.0)
