@@ -207,6 +207,10 @@ def test_queue_settings_come_from_the_environment(monkeypatch, app_env):
     monkeypatch.setenv("GENAPP_CONCURRENCY", "1")
     demo = build_app()
     assert (demo._queue.max_size, demo._queue.default_concurrency_limit) == (5, 1)
+    # an idle queue polls every 5 ms (Gradio: 1 ms) and for progress every 50 ms (Gradio: 10 ms)
+    assert (demo._queue.sleep_when_free, demo._queue.progress_update_sleep_when_free) == (0.005, 0.05)
+    monkeypatch.setenv("GENAPP_QUEUE_POLL_MS", "20")
+    assert build_app()._queue.sleep_when_free == 0.02
     # model calls share one concurrency group; status polls never wait behind them
     fns = {fn.api_name: fn for fn in demo.fns.values() if fn.api_name}
     assert {fns[n].concurrency_id for n in ("generate", "interpolate", "conditional", "sketch_to_shoe",

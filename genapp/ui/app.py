@@ -40,6 +40,30 @@ def queue_settings() -> dict[str, int]:
             "default_concurrency_limit": concurrency()}
 
 
+QUEUE_POLL_MS = 5       # how often Gradio's queue looks for work while it waits (Gradio: 1 ms)
+PROGRESS_POLL_MS = 50   # how often it looks for progress to send (Gradio: 10 ms)
+
+
+def calm_queue(demo: gr.Blocks) -> None:
+    """Let Gradio's queue poll less often, so that an idle app leaves the CPU alone.
+
+    On Linux Gradio's queue checks for new events every 1 ms and for progress every 10 ms while
+    it waits: about 1,100 wakeups a second, 7-10 % of a core on the 2-core lecture machine with
+    nobody using the app (and the same share taken from a training run under load). At 5 ms and
+    50 ms an idle app used 4.2 % instead of 9.6 % in the same measurement, and 16 users calling
+    ``/generate`` with a run active saw the same latency (``bench/load.py``, alternating A/B runs;
+    docs/PERFORMANCE.md section 9); a call waits at most 5 ms more for its turn.
+    ``GENAPP_QUEUE_POLL_MS`` sets the first. If a Gradio version no longer has these settings,
+    nothing is changed.
+    """
+    queue = getattr(demo, "_queue", None)
+    if queue is None or not hasattr(queue, "sleep_when_free"):
+        return
+    queue.sleep_when_free = env_int("GENAPP_QUEUE_POLL_MS", QUEUE_POLL_MS) / 1000
+    if hasattr(queue, "progress_update_sleep_when_free"):
+        queue.progress_update_sleep_when_free = max(queue.sleep_when_free, PROGRESS_POLL_MS / 1000)
+
+
 class StudioBlocks(gr.Blocks):
     """``gr.Blocks`` whose ``launch`` defaults to the app's i18n, CSS and privacy settings."""
 
@@ -110,4 +134,5 @@ def build_app() -> gr.Blocks:
                       train_learn=train_learn, vae_box=vae_box, latent=latent, cond=cond, sketch=sketch, horse=horse,
                       lab=lab, lab_learn=lab_learn, race=race, loaded=loaded)
     demo.queue(**queue_settings())
+    calm_queue(demo)
     return demo
