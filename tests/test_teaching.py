@@ -212,6 +212,33 @@ def test_preset_endpoint_starts_the_race_and_the_view_follows_it(client, app_env
             registry().stop(i, timeout=30)
 
 
+def test_the_race_view_keeps_ticking_while_the_race_on_stage_runs(app_env):
+    """A tick that still shows an ended race must not switch the view off while a newer race is
+    on stage (a preset was started between the tick's read of the ids and its answer)."""
+    from genapp.runs import registry
+    from genapp.ui import race_tab
+
+    reg = registry()
+    old = [reg.start("toy1010", steps=3, batch_size=4, seed=s) for s in (1, 2)]
+    new = reg.start_race([{"family": "toy1010", "steps": 100_000, "batch_size": 4, "seed": 3}] * 2)
+    saved = race_tab.current()
+    try:
+        deadline = time.monotonic() + 60
+        while any(r.status in ("queued", "running") for r in old):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        old_ids = ", ".join(r.id for r in old)
+        race_tab._set_current("mode_collapse", [r.id for r in new])
+        assert race_tab.live(old_ids, "mode_collapse", {})[5].active is True      # the new race runs
+        for run in new:
+            reg.stop(run.id, timeout=30)
+        assert race_tab.live(old_ids, "mode_collapse", {})[5].active is False     # nothing runs
+    finally:
+        for run in new:
+            reg.stop(run.id, timeout=30)
+        race_tab._set_current(*saved)
+
+
 # ---------------------------------------------------------------- lecture mode
 def _refused(fn) -> str:
     with pytest.raises(AppError) as info:

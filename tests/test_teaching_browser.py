@@ -40,6 +40,9 @@ def test_mode_collapse_race_wgan_covers_more_modes(browser, app_url, app_env):
     page = open_app(browser, app_url)
     try:
         page.get_by_role("tab", name="Race (presets)", exact=True).click()
+        _, on_stage = race_tab.current()
+        if on_stage:  # the page shows the race on stage first (an earlier test's); then we start ours
+            wait_text(page, "race-left-status", on_stage[0], timeout=60_000)
         page.locator("#preset-mode_collapse").click()
         # both runs appear and train side by side
         wait_text(page, "race-left-status", "RUNNING", timeout=120_000)

@@ -131,8 +131,21 @@ def live(ids_text: str, key: str, seen: dict | None):
         fresh = seen.get(f"img{side}") != (run.id, path)
         out += [_image(run) if fresh else gr.skip(), _status(run, label)]
         seen[f"img{side}"] = (run.id, path)
-    active = any(r.status in ACTIVE for r in runs)
+    # Keep ticking while the race on stage runs, even if the runs shown here have ended: a tick
+    # that read the ids just before a preset started a new race must not switch the view off.
+    active = any(r.status in ACTIVE for r in runs) or _stage_active()
     return (*out, result_text(key, runs, labels), gr.Timer(active=active), seen)
+
+
+def _stage_active() -> bool:
+    """Whether a run of the race on stage (``current()``) is queued or training."""
+    for rid in current()[1]:
+        try:
+            if registry().get(rid).status in ACTIVE:
+                return True
+        except KeyError:
+            pass
+    return False
 
 
 def choose(key: str):
