@@ -718,6 +718,10 @@ def test_conv_transpose_as_pixel_shuffle_is_the_transposed_convolution():
         g_ours = torch.autograd.grad(ours.sin().sum(), x)[0]
         g_plain = torch.autograd.grad(plain.sin().sum(), x)[0]
         assert torch.allclose(g_ours, g_plain, atol=1e-12)
+    for other in (torch.nn.ConvTranspose2d(2, 1, 4, 2, 0), torch.nn.ConvTranspose2d(2, 1, 3, 2, 1),
+                  torch.nn.ConvTranspose2d(2, 2, 4, 2, 1, groups=2)):  # anything else: refused, not wrong
+        with pytest.raises(ValueError, match="kernel 4, stride 2"):
+            conv_transpose_as_pixel_shuffle(other, torch.randn(1, 2, 3, 3))
 
 
 def from_generator(model, n, seed):

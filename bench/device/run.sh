@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One call on a GPU machine (see bench/device/README.md): throughput against the reference on the
 # same GPU, then pix2pix (edges2shoes) and CycleGAN (horse2zebra) at 128 px and, when its data was
-# packed, a twice-as-wide dcgan on Fashion-MNIST, trained side by side for BUDGET_S seconds each, packed into $OUT as fp16 run
-# folders (tar, split under 16 MB).
+# packed, a twice-as-wide dcgan on Fashion-MNIST, trained side by side for BUDGET_S seconds each,
+# packed into $OUT as fp16 run folders (tar, split under 16 MB). A run whose data is missing is skipped.
 #   DEVICE=cuda BUDGET_S=240 bash bench/device/run.sh        # on the device, data in .device/data
 #   SKIP_TP=1 DEVICE=cpu BUDGET_S=30 SIZE=32 GENAPP_DATA_DIR=.device/data bash bench/device/run.sh   # a dry run here
 set -uo pipefail
