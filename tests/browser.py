@@ -1,5 +1,9 @@
 """What the browser tests share: Debian's Chromium driven by Playwright, pages of the app, waits
-for images and texts, screenshots to docs/screenshots/ (or $GENAPP_SCREENSHOTS_DIR).
+for images and texts, screenshots to $GENAPP_SCREENSHOTS_DIR.
+
+Without it the screenshots go to docs/screenshots/ only when the app runs the real weights
+(``GENAPP_APP_TEST_PRETRAINED``); the tiny untrained test models draw noise, so a plain test run
+writes its screenshots to a temporary folder and never replaces the docs' pictures.
 
 Importing this module skips the importing test module when Chromium or Playwright is missing;
 the ``browser`` fixture itself lives in conftest.py.
@@ -7,6 +11,7 @@ the ``browser`` fixture itself lives in conftest.py.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,7 +23,17 @@ if not Path(CHROMIUM).exists():
                 allow_module_level=True)
 playwright = pytest.importorskip("playwright.sync_api", reason="the browser tests need the playwright package")
 
-SHOTS = Path(os.environ.get("GENAPP_SCREENSHOTS_DIR", Path(__file__).resolve().parent.parent / "docs" / "screenshots"))
+def screenshots_dir() -> Path:
+    """Where ``shot`` writes: $GENAPP_SCREENSHOTS_DIR, else docs/screenshots/ with the real
+    weights, else a temporary folder (the tiny models' pictures are not the docs')."""
+    if os.environ.get("GENAPP_SCREENSHOTS_DIR"):
+        return Path(os.environ["GENAPP_SCREENSHOTS_DIR"])
+    if os.environ.get("GENAPP_APP_TEST_PRETRAINED"):
+        return Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    return Path(tempfile.gettempdir()) / "gan-studio-screenshots"
+
+
+SHOTS = screenshots_dir()
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT = 60_000  # ms; this machine is small and shared
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -1,12 +1,14 @@
 """The app in a real browser (headless Chromium driven by Playwright): every tab, its buttons,
 a drawing on the Sketchpad, a live training run, and the Korean page. Screenshots of every tab go
-to docs/screenshots/ (or $GENAPP_SCREENSHOTS_DIR).
+to docs/screenshots/ when run with the real weights (see browser.py: where screenshots go).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from .browser import open_app, shot, wait_img
+from .browser import open_app, screenshots_dir, shot, wait_img
 from .conftest import real_complete_models
 
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas 3 deprecations inside Gradio
@@ -34,6 +36,18 @@ def close_toasts(page) -> None:
             btn.click(timeout=2000)
         except Exception:  # noqa: BLE001 -- a toast may close on its own
             pass
+
+
+def test_screenshots_replace_the_docs_pictures_only_with_the_real_weights(monkeypatch, tmp_path):
+    """The tiny test models draw noise: a plain test run must not overwrite docs/screenshots/."""
+    docs = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    monkeypatch.delenv("GENAPP_SCREENSHOTS_DIR", raising=False)
+    monkeypatch.delenv("GENAPP_APP_TEST_PRETRAINED", raising=False)
+    assert screenshots_dir() != docs
+    monkeypatch.setenv("GENAPP_APP_TEST_PRETRAINED", "pretrained")
+    assert screenshots_dir() == docs
+    monkeypatch.setenv("GENAPP_SCREENSHOTS_DIR", str(tmp_path))
+    assert screenshots_dir() == tmp_path
 
 
 def test_train_tab_runs_live(page):

@@ -2,7 +2,7 @@
 raced to the end (WGAN-GP must cover more of the 8 modes than the plain GAN, in the page and in
 the registry), the Lab's step buttons, the Learn panels, lecture mode, shareable links, the
 autoencoder views and the exports -- in English and Korean, with screenshots of each to
-docs/screenshots/teaching_*.png (or $GENAPP_SCREENSHOTS_DIR).
+teaching_*.png (docs/screenshots/ with the real weights; see browser.py).
 
 The other three presets train MNIST models for about a minute each; their screenshots are taken
 only with GENAPP_TEACHING_ALL_PRESETS=1.
