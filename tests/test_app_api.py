@@ -307,3 +307,6 @@ def test_train_tab_defaults_follow_the_family():
     _, lr, batch = family_changed("cyclegan")
     assert batch == 1 and lr == 2e-4
     assert dataset_changed("wgan", "ring")[1] == 64 and dataset_changed("wgan", "mnist")[1] == 32
+    # the live learning rate: 1e-3 for the DCGAN-style families, each other family its recipe's
+    assert family_changed("dcgan")[1] == 1e-3 and dataset_changed("cgan", "fashion")[0] == 1e-3
+    assert family_changed("gan")[1] == 2e-4 and family_changed("vae")[1] == 1e-3
