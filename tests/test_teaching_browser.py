@@ -164,7 +164,10 @@ def test_learn_panels_follow_the_family(browser, app_url):
 def test_autoencoder_views(browser, app_url):
     page = open_app(browser, app_url, "?tab=train&family=dae&dataset=mnist&steps=30&batch=16&seed=0")
     try:
-        page.wait_for_function("(document.querySelector('#train-lr input') || {}).value === '0.001'")  # dae's default
+        # the link's settings have arrived (one update sets them all): the batch 16 is the link's own
+        # (dcgan's default is 32), the lr dae's default (dcgan, the page's first family, starts at 1e-3 too)
+        page.wait_for_function("(document.querySelector('#train-batch input') || {}).value === '16'")
+        page.wait_for_function("(document.querySelector('#train-lr input') || {}).value === '0.001'")
         page.locator("#train-start").click()
         wait_text(page, "train-status", "FINISHED", timeout=180_000)
         wait_img(page, "train-sample")
