@@ -29,9 +29,11 @@ sys.path.insert(0, str(REPO))
 
 from genapp.config import TrainConfig  # noqa: E402
 from genapp.images import grid_image  # noqa: E402
+from genapp.live import LIVE_BATCH, LIVE_LR  # noqa: E402
 from genapp.metrics import (generate_images, judge_fid, judge_outputs, load_judge, real_floor,  # noqa: E402
                             real_recognizable, recognizable_rate)
 from genapp.models import build_model  # noqa: E402
+from genapp.runs import check_settings  # noqa: E402
 from genapp.trainer import resolve_precision, train  # noqa: E402
 
 
@@ -39,14 +41,14 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--budget", type=float, default=600, help="seconds of training at most")
     p.add_argument("--every", type=float, default=15, help="seconds of training between checks")
-    p.add_argument("--batch-size", type=int, default=32,
-                   help="the Train tab's default for dcgan (genapp.ui.train_tab.LIVE_BATCH); 64 is the recipe's")
+    p.add_argument("--batch-size", type=int,
+                   help="default: the Train tab's (genapp.live.LIVE_BATCH: 32); 64 is the recipe's")
     p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="auto",
                    help="auto (the Train tab's): bf16 autocast where the CPU computes bf16 natively "
                         "(AVX512-BF16 / AMX), else fp32")
     p.add_argument("--n", type=int, default=10_000, help="samples per judge-FID")
     p.add_argument("--lr", type=float,
-                   help="Adam's learning rate; default: the Train tab's (genapp.ui.train_tab.LIVE_LR: 1e-3 "
+                   help="Adam's learning rate; default: the Train tab's (genapp.live.LIVE_LR: 1e-3 "
                         "for dcgan and cgan), 2e-4 is the DCGAN paper's")
     p.add_argument("--family", choices=["dcgan", "cgan"], default="dcgan",
                    help="cgan: samples cycle through the classes, so its judge-FID compares like with like")
@@ -54,6 +56,14 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the fresh model and of its training batches")
     p.add_argument("--set", action="append", default=[], help="model override key=value (e.g. ngf=32)")
     args = p.parse_args()
+    if args.batch_size is None:
+        args.batch_size = LIVE_BATCH[args.family]
+    try:  # the Train tab's own limits and messages
+        _, args.batch_size, args.lr, args.seed = check_settings(1, args.batch_size, args.lr, args.seed)
+    except ValueError as exc:
+        p.error(str(exc))
+    if not (args.budget > 0 and args.every > 0 and args.n >= 2):
+        p.error("--budget and --every must be seconds above 0, --n at least 2 samples")
     args.precision = resolve_precision(args.precision, torch.device("cpu"))
     over = {k: _parse(v) for k, _, v in (s.partition("=") for s in args.set)}
     over.setdefault("lr", args.lr if args.lr is not None else LIVE_LR[args.family])
@@ -85,7 +95,7 @@ def main() -> None:
             logits = judge_outputs(judge, images)[1]
             sure = recognizable_rate(logits)
             # a cgan's samples cycle through the classes (generate with no label; chunks of 500)
-            asked = torch.arange(len(images)) % 10
+            asked = torch.arange(len(images)) % model.config.num_classes
             acc = f"  class accuracy {(logits.argmax(1) == asked).float().mean():.1%}" if args.family == "cgan" else ""
             # what the live view shows at this moment (the Train tab's fixed z): look at them
             grid_image(model.generate(64, seed=42), 8, 2).save(out_dir / f"{args.family}_{clock['next']:.0f}s{tag}.png")
@@ -107,11 +117,6 @@ def main() -> None:
         print(f"RESULT: judge-FID {fid:.2f} <= 3x floor ({3 * floor:.2f}) after {s:.1f}s of training (step {step})")
     else:
         print(f"RESULT: target not reached within {args.budget:.0f}s of training")
-
-
-# The Train tab's starting learning rate (genapp/ui/train_tab.py: LIVE_LR; the bench does not import
-# the UI, which would import Gradio).
-LIVE_LR = {"dcgan": 1e-3, "cgan": 1e-3}
 
 
 def _parse(x: str):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from genapp.live import LIVE_LR
 from genapp.runs import Run, RunRegistry, registry
 
 
@@ -83,13 +84,13 @@ HIGH_LR = Preset("high_lr", (
 ), metric="judge_fid_1k", higher_is_better=False)
 
 # cGAN vs GAN: the same DCGAN networks (16 channels, for the CPU), with and without the label, both
-# at the Train tab's Adam 1e-3 (train_tab.LIVE_LR). After the 600 steps the cGAN draws the asked-for
+# at the Train tab's Adam 1e-3 (genapp/live.py). After the 600 steps the cGAN draws the asked-for
 # digit in 69 % of its samples (judge, 200 per class; judge-FID of 1,000: 182, the GAN's 299); at the
 # recipe's 2e-4 it was 15 %, barely above chance, and its rows had not yet taken their class.
 _NARROW = {"ngf": 16, "ndf": 16}
 CGAN_VS_GAN = Preset("cgan_vs_gan", (
-    RunSpec("GAN (DCGAN)", "dcgan", "mnist", 600, 64, 1e-3, 0, dict(_NARROW)),
-    RunSpec("cGAN", "cgan", "mnist", 600, 64, 1e-3, 0, dict(_NARROW)),
+    RunSpec("GAN (DCGAN)", "dcgan", "mnist", 600, 64, LIVE_LR["dcgan"], 0, dict(_NARROW)),
+    RunSpec("cGAN", "cgan", "mnist", 600, 64, LIVE_LR["cgan"], 0, dict(_NARROW)),
 ), metric="judge_fid_1k", higher_is_better=False)
 
 PRESETS: dict[str, Preset] = {p.key: p for p in (MODE_COLLAPSE, STRONG_D, HIGH_LR, CGAN_VS_GAN)}
