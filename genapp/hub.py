@@ -185,6 +185,9 @@ METRIC_NOTES = {  # what each logged number means, in the course's words
     "kl": "KL divergence", "cycle": "cycle-consistency L1", "identity": "identity L1", "l1": "L1 to the real photo",
     "judge_fid_1k": "judge-FID of 1,000 samples at a fixed z (live metric; lower is better, compare over time)",
     "class_acc": "share of 1,000 cGAN samples the judge calls the asked class",
+    "recognizable_1k": "share of 1,000 samples the judge reads as some class with at least 90 % confidence",
+    "purity_1k": "how much each InfoGAN code category keeps to one class (1 = each category one class)",
+    "classes_1k": "how many classes 1,000 samples spread over, in effect (exp of the entropy of the judge's class shares; 10 = all equally, 1 = mode collapse)",
     "hq_rate": "share of 2,500 samples within 3 sigma of a mode",
     "pattern_error": "mean distance of the generated pattern from [1, 0, 1, 0]",
 }

@@ -13,9 +13,11 @@
 * **Class accuracy** of a cGAN -- the share of samples generated for class c that the judge calls c.
 * **Recognizable** -- the share of samples the judge puts in some class with probability >= 0.9,
   next to the same share for the real test images (MNIST 0.97): "are these digits yet?" in one number.
+* **Class shares** -- which classes the samples are, by the judge, and over how many classes they
+  spread in effect (exp of the entropy): mode collapse on MNIST in one bar chart and one number.
 * **Ring metrics** -- VEEGAN's modes covered and high-quality rate (``genapp.models.ring``).
 
-``live_metrics(model)`` is the cheap subset for the Train tab (a fraction of a second on a CPU);
+``live_report(model)`` is the cheap subset for the Train tab (a fraction of a second on a CPU);
 ``evaluate(model)`` is the full protocol behind the model cards. Command line::
 
     python -m genapp.metrics train-judge --dataset mnist      # -> pretrained/judge-mnist/
@@ -282,6 +284,27 @@ def recognizable_rate(logits: torch.Tensor, threshold: float = SURE) -> float:
     return float((logits.float().softmax(1).max(1).values >= threshold).float().mean())
 
 
+def class_shares(logits: torch.Tensor) -> list[float]:
+    """Share of the samples the judge puts in each class (its most likely class), summing to 1.
+
+    What a generator draws: a good one draws every class about as often as the data has it
+    (1/10 each for MNIST and Fashion-MNIST); mode collapse shows as a few classes taking most.
+    """
+    counts = torch.bincount(logits.argmax(1).cpu(), minlength=logits.size(1)).float()
+    return [round(float(c), 4) for c in counts / counts.sum().clamp(min=1)]
+
+
+def effective_classes(shares: list[float]) -> float:
+    """exp(entropy) of the class shares: how many classes the samples spread over, in effect.
+
+    10 classes drawn equally -> 10; everything one class -> 1; two classes half and half -> 2.
+    (The marginal part of the Inception Score, with the judge in Inception's place.)
+    """
+    p = torch.tensor(shares, dtype=torch.float64)
+    p = p[p > 0]
+    return float(torch.exp(-(p * p.log()).sum())) if len(p) else 0.0
+
+
 _REAL_RATES: dict[tuple, float] = {}
 
 
@@ -368,28 +391,35 @@ def _judged(model) -> bool:
     return getattr(model, "kind", "") == "image" and model.config.dataset in JUDGE_DATASETS
 
 
-def live_metrics(model) -> dict[str, float]:
-    """Cheap metrics for the Train tab's live view (a fraction of a second on a CPU).
+def live_report(model) -> dict[str, Any]:
+    """What the Train tab shows of a model at each sample grid: ``{"metrics": {...}, "class_shares": [...]}``.
 
-    Images: judge-FID of 1,000 samples at a fixed z (``judge_fid_1k``; compare it with itself over
-    time, not with the 10k numbers of the model cards) and, for a cGAN, the class accuracy of the
-    same 1,000 samples (``class_acc``; its ``generate`` cycles the classes, 100 each). Ring: modes
-    and high-quality rate of 2,500 points. Families with no such metric (translation, toy1010)
-    and datasets with no judge shipped give ``{}``.
+    ``metrics`` are cheap numbers (a fraction of a second on a CPU). Images: judge-FID of 1,000
+    samples at a fixed z (``judge_fid_1k``; compare it with itself over time, not with the 10k
+    numbers of the model cards), the share the judge recognizes (``recognizable_1k``), over how
+    many classes the samples spread (``classes_1k``, :func:`effective_classes`) and, for a cGAN,
+    the class accuracy of the same samples (``class_acc``; its ``generate`` cycles the classes,
+    100 each). Ring: modes and high-quality rate of 2,500 points. ``class_shares`` is the share of
+    those 1,000 samples the judge puts in each class (:func:`class_shares`), None where there is
+    no judge. Families with no such metric (translation, toy1010) and datasets with no judge
+    shipped give ``{"metrics": {}, "class_shares": None}``.
     """
+    nothing = {"metrics": {}, "class_shares": None}
     if getattr(model, "kind", "") == "toy" and model.config.dataset == "ring":
-        return ring_coverage(model, RING_N, seed=LIVE_SEED)
+        return {"metrics": ring_coverage(model, RING_N, seed=LIVE_SEED), "class_shares": None}
     if not _judged(model):
-        return {}
+        return nothing
     try:
         judge = load_judge(model.config.dataset)
     except FileNotFoundError:
-        return {}  # no judge shipped: the live view shows losses only
+        return nothing  # no judge shipped: the live view shows losses only
     images = model.generate(LIVE_N, seed=LIVE_SEED)
     feats, logits = judge_outputs(judge, images)
+    shares = class_shares(logits)
     out = {"judge_fid_1k": round(frechet_distance_from_stats(
         *feature_stats(feats), *_test_stats(model.config.dataset, judge)), 3),
-           "recognizable_1k": round(recognizable_rate(logits), 3)}
+           "recognizable_1k": round(recognizable_rate(logits), 3),
+           "classes_1k": round(effective_classes(shares), 2)}
     if getattr(model, "conditional", False):
         labels = torch.arange(LIVE_N) % model.config.num_classes
         out["class_acc"] = round(float((logits.argmax(1) == labels).float().mean()), 4)
@@ -398,7 +428,12 @@ def live_metrics(model) -> dict[str, float]:
 
         z = seeded_noise((LIVE_N, model.config.latent_dim), LIVE_SEED, model.device)  # generate()'s z
         out["purity_1k"] = category_purity(model.category(z), logits, model.codes)["purity"]
-    return out
+    return {"metrics": out, "class_shares": shares}
+
+
+def live_metrics(model) -> dict[str, float]:
+    """The numbers of :func:`live_report` alone."""
+    return live_report(model)["metrics"]
 
 
 def evaluate(model, *, n: int = FID_N, n_per_class: int = 1000, seed: int = 0) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import torch
 
 from . import checkpoints as ckpt
 from .config import TrainConfig, env_int
+from .data import CLASS_NAMES
 from .models import build_model, model_from_config
 from .threads import lower_priority, train_threads, use_threads
 from .trainer import resolve_device, resolve_precision, train
@@ -91,6 +92,7 @@ class Run:
     samples: list = field(default_factory=list)                         # (step, path)
     metrics: dict = field(default_factory=dict)
     metrics_history: list = field(default_factory=list)                 # (step, {name: value})
+    class_shares: list | None = None                                    # judge's class shares, latest grid
     stop_event: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -109,6 +111,13 @@ class Run:
         with self.lock:
             return self.samples[-1][1] if self.samples else None
 
+    def named_class_shares(self) -> dict[str, float] | None:
+        """``{class name: share}`` of the latest sample grid's 1,000 judged samples (None: no judge)."""
+        names = CLASS_NAMES.get(self.dataset, [])
+        if not self.class_shares or len(self.class_shares) != len(names):
+            return None
+        return dict(zip(names, self.class_shares))
+
     def snapshot(self, n_losses: int = 200) -> dict[str, Any]:
         """A JSON-safe view of the run (what ``/train_status`` returns)."""
         with self.lock:
@@ -124,6 +133,7 @@ class Run:
                 "lr": self.train_cfg.extra.get("lr"),
                 "losses": [{"step": s, **v} for s, v in recent],
                 "metrics": dict(self.metrics),
+                "class_shares": self.named_class_shares(),
                 "samples": len(self.samples),
             }
 
@@ -268,6 +278,8 @@ class RunRegistry:
                 if e.get("metrics"):
                     run.metrics = dict(e["metrics"])
                     run.metrics_history.append((e["step"], dict(e["metrics"])))
+                if e.get("class_shares"):
+                    run.class_shares = list(e["class_shares"])
 
     def _finish(self, run: Run, end: dict[str, Any]) -> None:
         with run.lock:
@@ -371,6 +383,14 @@ class RunRegistry:
                 if any(k.startswith("loss") for k in rec):
                     run.losses.append((s, rec))
                     _thin_append(run.loss_history, (s, rec))
+                elif rec:  # a sample grid's metrics: the quality curve and class chart of a past run
+                    shares = rec.pop("class_shares", None)
+                    numbers = {k: v for k, v in rec.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+                    if numbers:
+                        run.metrics = numbers
+                        run.metrics_history.append((s, numbers))
+                    if isinstance(shares, list):
+                        run.class_shares = shares
             self._runs[folder.name] = run
 
 

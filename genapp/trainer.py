@@ -5,7 +5,8 @@ It talks to the outside only through two callables, as in StyleGAN3's ``training
 so a Stop button takes effect within one step. Events are plain dicts with a ``type``:
 
 * ``step``: ``step``, ``losses`` (dict of floats), ``images_per_s``
-* ``sample``: ``step``, ``path`` (PNG of the fixed-input grid), ``metrics`` (from ``evaluate()``)
+* ``sample``: ``step``, ``path`` (PNG of the fixed-input grid), ``metrics`` (``evaluate()`` and the
+  judge's live numbers), ``class_shares`` (the judge's share of each class among 1,000 samples, or None)
 * ``checkpoint``: ``step``, ``path``
 * ``end``: ``status`` (finished | stopped | failed), ``step``, ``reason``
 """
@@ -27,15 +28,18 @@ from .models import GenerativeModel
 Event = dict[str, Any]
 
 
-def live_metrics(model: GenerativeModel) -> dict[str, float]:
-    """The model's own cheap numbers plus the judge's (judge-FID on 1k samples, cGAN accuracy).
+def live_report(model: GenerativeModel) -> dict[str, Any]:
+    """``{"metrics": ..., "class_shares": ...}``: the model's own cheap numbers plus the judge's
+    (judge-FID on 1k samples, cGAN accuracy, the share of each class among the samples).
 
     A metric that cannot be computed (no judge shipped, say) is left out; it never fails a run.
     """
-    out = dict(model.evaluate())
+    out = {"metrics": dict(model.evaluate()), "class_shares": None}
     try:
-        from .metrics import live_metrics as judged
-        out.update(judged(model))
+        from .metrics import live_report as judged
+        seen = judged(model)
+        out["metrics"].update(seen["metrics"])
+        out["class_shares"] = seen["class_shares"]
     except Exception:  # noqa: BLE001 - metrics are a view on training, not part of it
         pass
     return out
@@ -249,11 +253,14 @@ def train(
                 ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(),
                                                             "images_per_s": round(ips, 1), **losses})
             if step % cfg.sample_every == 0 or final:
-                metrics = live_metrics(model)
+                report = live_report(model)
+                metrics, shares = report["metrics"], report["class_shares"]
                 path = save_sample(model, fixed, out, step)
                 if metrics:
-                    ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(), **metrics})
-                emit({"type": "sample", "step": step, "path": str(path), "metrics": metrics})
+                    ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(), **metrics,
+                                                                **({"class_shares": shares} if shares else {})})
+                emit({"type": "sample", "step": step, "path": str(path), "metrics": metrics,
+                      "class_shares": shares})
             if step % cfg.checkpoint_every == 0 or final:
                 _checkpoint(out, model, step, last_good_step)
                 last_good_step = step

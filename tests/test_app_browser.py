@@ -64,6 +64,10 @@ def test_train_tab_runs_live(page):
     assert "step 200 / 200" in text and "-ring-ring" in text
     page.wait_for_selector("#train-loss-plot canvas, #train-loss-plot svg")
     page.wait_for_selector("#train-score-plot canvas, #train-score-plot svg")
+    # the ring's modes, per grid: a drawn line with its legend (a plot first fed no rows drew neither)
+    page.wait_for_function("(document.querySelector('#train-quality-plot') || {}).innerText?.includes('modes')")
+    page.wait_for_selector("#train-quality-plot .mark-line path")
+    assert not page.locator("#train-class-plot").is_visible()  # no classes on a ring: no class chart
     assert "finished" in page.locator("#train-runs").inner_text()
     # the timeline scrubs the saved grids; the GIF button makes a file
     page.get_by_text("Timeline: scrub through the saved samples").click()

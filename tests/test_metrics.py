@@ -59,6 +59,19 @@ class RealImagesCGAN:
         return real_test_images(n, label=c)
 
 
+class RealImagesGAN:
+    """An unconditional generator that returns real test digits, or only the digits of one class."""
+
+    conditional, kind, family = False, "image", "dcgan"
+
+    def __init__(self, only: int | None = None):
+        self.config = build_model("dcgan", "mnist", ngf=8, ndf=8).config
+        self.only = only
+
+    def generate(self, n, seed=0):
+        return real_test_images(n, label=self.only)
+
+
 class PointsModel:
     """Stands in for a ring GAN: ``points`` returns the given 2-D samples."""
 
@@ -189,18 +202,41 @@ def test_ring_metrics_of_a_collapsed_generator_find_one_mode():
     assert got["modes"] == 1 and got["hq_rate"] > 0.97
 
 
+# ---------------------------------------------------------------- class shares
+def test_class_shares_and_effective_classes_count_what_the_samples_are():
+    eye = torch.eye(10)
+    even = M.class_shares(eye[torch.arange(1000) % 10])
+    assert even == [0.1] * 10 and M.effective_classes(even) == pytest.approx(10)
+    one = M.class_shares(eye[torch.full((1000,), 3)])
+    assert one[3] == 1.0 and sum(one) == 1.0 and M.effective_classes(one) == pytest.approx(1)
+    two = M.class_shares(eye[torch.arange(1000) % 2])
+    assert two[:2] == [0.5, 0.5] and M.effective_classes(two) == pytest.approx(2)
+    skewed = M.class_shares(eye[torch.tensor([0] * 910 + list(range(1, 10)) * 10)])
+    assert 1 < M.effective_classes(skewed) < 2  # every class drawn, but one takes 91 %: nearly collapsed
+
+
+def test_live_report_tells_real_digits_from_a_collapsed_generator(tiny_judge):
+    real = M.live_report(RealImagesGAN())
+    shares = real["class_shares"]
+    assert len(shares) == 10 and sum(shares) == pytest.approx(1, abs=1e-3)
+    assert max(shares) < 0.2 and real["metrics"]["classes_1k"] > 8.5  # the test digits: every class, evenly
+    collapsed = M.live_report(RealImagesGAN(only=7))
+    assert collapsed["class_shares"][7] > 0.6 and collapsed["metrics"]["classes_1k"] < 3
+
+
 # ---------------------------------------------------------------- live metrics and the CLI
 def test_live_metrics_per_family(tiny_judge):
     torch.manual_seed(0)
     dc = M.live_metrics(build_model("dcgan", "mnist", ngf=8, ndf=8))
-    assert set(dc) == {"judge_fid_1k", "recognizable_1k"} and dc["judge_fid_1k"] > 0
-    assert 0 <= dc["recognizable_1k"] <= 1
+    assert set(dc) == {"judge_fid_1k", "recognizable_1k", "classes_1k"} and dc["judge_fid_1k"] > 0
+    assert 0 <= dc["recognizable_1k"] <= 1 and 1 <= dc["classes_1k"] <= 10
     cg = M.live_metrics(build_model("cgan", "mnist", ngf=8, ndf=8))
-    assert set(cg) == {"judge_fid_1k", "recognizable_1k", "class_acc"} and 0 <= cg["class_acc"] <= 1
+    assert set(cg) == {"judge_fid_1k", "recognizable_1k", "classes_1k", "class_acc"} and 0 <= cg["class_acc"] <= 1
     assert set(M.live_metrics(build_model("ring", "ring", hidden=16))) == {"modes", "hq_rate"}
+    assert M.live_report(build_model("ring", "ring", hidden=16))["class_shares"] is None
     assert M.live_metrics(build_model("toy1010", "toy1010")) == {}
     # no judge for Fashion-MNIST in this temp pretrained/: losses only, no crash
-    assert M.live_metrics(build_model("dcgan", "fashion", ngf=8, ndf=8)) == {}
+    assert M.live_report(build_model("dcgan", "fashion", ngf=8, ndf=8)) == {"metrics": {}, "class_shares": None}
 
 
 def test_evaluate_cli_prints_the_full_metrics_json(tiny_judge, tmp_path, capsys):
@@ -233,7 +269,7 @@ def test_evaluate_and_live_metrics_of_a_dcgan_with_codes_give_category_purity(ti
     assert torch.equal(cats[500:], model.category(z))
     assert torch.allclose(M.generate_images(model, 700, seed=4)[500:], model.decode(z), atol=1e-6)
     live = M.live_metrics(model)
-    assert set(live) == {"judge_fid_1k", "recognizable_1k", "purity_1k"} and 0.1 <= live["purity_1k"] <= 1
+    assert set(live) == {"judge_fid_1k", "recognizable_1k", "classes_1k", "purity_1k"} and 0.1 <= live["purity_1k"] <= 1
     model.save_pretrained(tmp_path / "tiny-info")
     assert M.main(["evaluate", str(tmp_path / "tiny-info"), "--n", "600"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -279,3 +315,39 @@ def test_shipped_judge_is_accurate(dataset, minimum, monkeypatch):
     x, y = test.tensors["x"][:2000].float() / 255.0, test.tensors["y"][:2000]
     assert float((M.judge_predict(judge, x) == y).float().mean()) >= minimum
     assert judge.config.test_accuracy >= minimum
+
+
+def test_a_live_run_keeps_its_quality_curve_and_class_chart_across_a_restart(tiny_judge, tmp_path, monkeypatch):
+    """The Train tab's quality curve and class chart, from a real run and from its folder after a restart;
+    the Race tab shows the same chart under each side's grid."""
+    from genapp.runs import RunRegistry
+    from genapp.ui import race_tab, train_tab
+
+    reg = RunRegistry(tmp_path, max_concurrent=1)
+    run = reg.start("dcgan", "mnist", steps=6, batch_size=8, device="cpu", overrides={"ngf": 8, "ndf": 8},
+                    sample_every=3)
+    run.thread.join(120)
+    assert run.status == "finished", run.reason
+    snap = run.snapshot()
+    shares = snap["class_shares"]
+    assert list(shares) == [str(d) for d in range(10)] and sum(shares.values()) == pytest.approx(1, abs=1e-3)
+    assert 1 <= snap["metrics"]["classes_1k"] <= 10
+    json.dumps(snap)
+    curve = train_tab.quality_curve(run)
+    assert list(curve["step"]) == [3, 6] and set(curve["curve"]) == {"judge_fid_1k"}
+    assert curve["value"].tolist() == [fid for _, m in run.metrics_history for k, fid in m.items() if k == "judge_fid_1k"]
+    chart = train_tab.class_chart(run)
+    assert chart["class"].tolist() == list(shares) and chart["share"].tolist() == list(shares.values())
+
+    again = RunRegistry(tmp_path).get(run.id)  # a restarted app reads the same from the run folder
+    assert train_tab.quality_curve(again).equals(curve) and train_tab.class_chart(again).equals(chart)
+    assert again.snapshot()["class_shares"] == shares
+
+    ring = reg.start("ring", steps=4, batch_size=8, device="cpu", overrides={"hidden": 8}, sample_every=2)
+    ring.thread.join(60)
+    assert set(train_tab.quality_curve(ring)["curve"]) == {"modes"}
+    assert train_tab.class_chart(ring).empty and ring.snapshot()["class_shares"] is None
+
+    monkeypatch.setattr(race_tab, "registry", lambda: reg)
+    *_, left_bars, right_bars = race_tab.live(f"{run.id}, {ring.id}", "", {})
+    assert left_bars.visible is True and right_bars.visible is False  # classes for digits, none for a ring

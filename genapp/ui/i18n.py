@@ -25,6 +25,11 @@ EN = {
     "start": "▶ Start", "stop": "■ Stop", "run_id": "Run id (watched run)", "watch_run": "Watch a run",
     "no_run": "No run yet: press **Start**, or pick a run to watch.",
     "live_samples": "Samples at fixed z (live)", "losses": "Losses (D and G)", "scores": "D(x) and D(G(z))",
+    "quality": "Quality over time (judge-FID: lower is better; ring: modes covered, of 8)",
+    "class_shares": "Which classes G draws (the judge's reading of 1,000 samples)",
+    "class_shares_note": "The data has every class 1/10 of the time: even bars mean G draws them all; a few tall "
+                         "bars mean **mode collapse**. `classes_1k` counts the classes the samples spread over "
+                         "(10 = all evenly, 1 = only one).",
     "timeline": "Timeline: scrub through the saved samples", "timeline_slider": "Saved sample",
     "timeline_image": "Sample at that step", "make_gif": "Make a GIF of the training", "gif_file": "Training GIF",
     "runs": "Runs", "raw_status": "Raw status (JSON, what /train_status returns)", "latest_sample": "Latest sample",
@@ -90,6 +95,11 @@ KO = {
     "start": "▶ 시작", "stop": "■ 정지", "run_id": "실행 id (보고 있는 실행)", "watch_run": "실행 보기",
     "no_run": "아직 실행이 없습니다. **시작**을 누르거나 볼 실행을 고르세요.",
     "live_samples": "고정된 z의 샘플 (실시간)", "losses": "손실 (D와 G)", "scores": "D(x)와 D(G(z))",
+    "quality": "품질의 변화 (judge-FID: 낮을수록 좋음; 고리: 덮은 모드 수, 8개 중)",
+    "class_shares": "G가 그리는 클래스 (판정 분류기가 읽은 샘플 1,000개)",
+    "class_shares_note": "데이터에는 각 클래스가 1/10씩 있습니다. 막대가 고르면 G가 모든 클래스를 그리는 것이고, "
+                         "몇 개만 높으면 **모드 붕괴**입니다. `classes_1k` 는 샘플이 실제로 퍼져 있는 클래스 수입니다 "
+                         "(10 = 모두 고르게, 1 = 하나뿐).",
     "timeline": "타임라인: 저장된 샘플 되돌려 보기", "timeline_slider": "저장된 샘플",
     "timeline_image": "그 스텝의 샘플", "make_gif": "학습 과정을 GIF로 만들기", "gif_file": "학습 GIF",
     "runs": "실행 목록", "raw_status": "상태 원본 (JSON, /train_status 결과)", "latest_sample": "최근 샘플",

@@ -79,7 +79,7 @@ trained with binary cross-entropy, one loss per player:
 """ + _BCE_D + _BCE_G + r"""
 ($L_G$ is the *non-saturating* form: instead of minimising $\log(1 - D(G(z)))$, which gives almost no gradient while $D$ easily spots the fakes, $G$ maximises $\log D(G(z))$.) One training step is **D on real**, **D on fake** (with $G$ frozen), then **G**; $k$ D-steps per G-step.
 
-**Watch for**: early on $D$ wins quickly: the D loss falls while the G loss *rises*, $D(x) \to 1$ and $D(G(z)) \to 0$. Then $G$ catches up and the curves oscillate instead of converging — a GAN has no loss that simply goes down. In a healthy run $D(x)$ and $D(G(z))$ stay apart but neither sticks to 0 or 1. The grid uses a fixed $z$: watch the *same* blobs turn into digits.""",
+**Watch for**: early on $D$ wins quickly: the D loss falls while the G loss *rises*, $D(x) \to 1$ and $D(G(z)) \to 0$. Then $G$ catches up and the curves oscillate instead of converging — a GAN has no loss that simply goes down. In a healthy run $D(x)$ and $D(G(z))$ stay apart but neither sticks to 0 or 1. The grid uses a fixed $z$: watch the *same* blobs turn into digits. Under the curves, **Which classes G draws** is the judge's reading of 1,000 samples: the data has each digit 1/10 of the time, so a few tall bars (and `classes_1k` far below 10) mean $G$ has found a few digits that fool $D$ and keeps to them — mode collapse, on real data.""",
         "ko": r"""### GAN (gan)
 **무엇인가.** 두 신경망이 게임을 합니다. 생성자 $G$ 는 잡음 $z$ 를 이미지로 바꾸고, 판별자 $D$ 는 입력이 진짜일 확률을 출력합니다. $D$ 는 진짜와 가짜를 구별하도록, $G$ 는 $D$ 를 속이도록 학습합니다. 여기서는 둘 다 MLP입니다 (G: 128→256→512→1024→784, Tanh; D: 784→1024→512→256→1, Dropout 0.3), Adam 2e-4.
 
@@ -89,7 +89,7 @@ trained with binary cross-entropy, one loss per player:
 """ + _BCE_D + _BCE_G + r"""
 ($L_G$ 는 *포화하지 않는* 형태입니다. $D$ 가 가짜를 쉽게 알아보는 동안 $\log(1 - D(G(z)))$ 의 기울기는 거의 0이므로, 그것을 최소화하는 대신 $\log D(G(z))$ 를 최대화합니다.) 한 번의 학습 단계는 **진짜 데이터로 D**, **가짜 데이터로 D** ($G$ 고정), 그리고 **G** 순서이며, G 한 번에 D 를 $k$ 번 학습합니다.
 
-**실시간 화면에서 볼 것**: 초반에는 $D$ 가 빨리 이깁니다. D 손실은 내려가고 G 손실은 *올라가며*, $D(x) \to 1$, $D(G(z)) \to 0$ 이 됩니다. 그 뒤 $G$ 가 따라잡으면서 곡선은 수렴하지 않고 진동합니다. GAN에는 그냥 내려가기만 하는 손실이 없습니다. 건강한 학습에서는 $D(x)$ 와 $D(G(z))$ 가 떨어져 있지만 어느 쪽도 0이나 1에 붙지 않습니다. 격자는 고정된 $z$ 를 쓰므로 *같은* 얼룩이 숫자로 변하는 모습을 보세요.""",
+**실시간 화면에서 볼 것**: 초반에는 $D$ 가 빨리 이깁니다. D 손실은 내려가고 G 손실은 *올라가며*, $D(x) \to 1$, $D(G(z)) \to 0$ 이 됩니다. 그 뒤 $G$ 가 따라잡으면서 곡선은 수렴하지 않고 진동합니다. GAN에는 그냥 내려가기만 하는 손실이 없습니다. 건강한 학습에서는 $D(x)$ 와 $D(G(z))$ 가 떨어져 있지만 어느 쪽도 0이나 1에 붙지 않습니다. 격자는 고정된 $z$ 를 쓰므로 *같은* 얼룩이 숫자로 변하는 모습을 보세요. 곡선 아래의 **G가 그리는 클래스** 는 판정 분류기가 샘플 1,000개를 읽은 결과입니다. 데이터에는 각 숫자가 1/10씩 있으므로, 막대 몇 개만 높고 `classes_1k` 가 10보다 훨씬 낮으면 $G$ 가 $D$ 를 속이는 숫자 몇 개를 찾아 그것만 그리는 것입니다 — 진짜 데이터에서의 모드 붕괴입니다.""",
     },
     "toy1010": {
         "en": r"""### The 1010 toy GAN (toy1010)
@@ -288,11 +288,11 @@ The course's MLP GAN on MNIST twice, same seed; the right-hand run trains $D$ **
         "en": r"""### Preset: learning rate too high
 The course's MLP GAN on MNIST twice, same seed: Adam 2e-4 (the usual GAN setting) against 1e-2, fifty times larger.
 
-**Watch for**: with the large steps each player overshoots the other's last move. The losses jump around instead of settling, $D(x)$ and $D(G(z))$ swing, and $G$ often falls into one pattern that it repeats for every $z$ (every tile alike) — a collapse caused by the optimiser, not the objective. `judge_fid_1k` stays high.""",
+**Watch for**: with the large steps each player overshoots the other's last move. The losses jump around instead of settling, $D(x)$ and $D(G(z))$ swing, and $G$ often falls into one pattern that it repeats for every $z$ (every tile alike) — a collapse caused by the optimiser, not the objective. `judge_fid_1k` stays high. The class chart under each grid shows the collapse: the judge reads the fast side's 1,000 samples as one or two digits (`classes_1k` about 2, against about 7 at 2e-4 after the same 400 steps).""",
         "ko": r"""### 프리셋: 학습률이 너무 높을 때
 같은 시드로 MNIST에서 강의의 MLP GAN을 두 번 학습합니다. Adam 2e-4 (보통의 GAN 설정) 대 50배 큰 1e-2.
 
-**볼 것**: 보폭이 크면 각 선수가 상대의 마지막 수를 지나쳐 버립니다. 손실은 안정되지 않고 뛰어다니며, $D(x)$ 와 $D(G(z))$ 가 크게 흔들리고, $G$ 는 모든 $z$ 에 같은 무늬를 그리는 (모든 칸이 같은) 상태에 빠지기 쉽습니다. 목적 함수가 아니라 최적화 때문에 생긴 붕괴입니다. `judge_fid_1k` 는 높게 남습니다.""",
+**볼 것**: 보폭이 크면 각 선수가 상대의 마지막 수를 지나쳐 버립니다. 손실은 안정되지 않고 뛰어다니며, $D(x)$ 와 $D(G(z))$ 가 크게 흔들리고, $G$ 는 모든 $z$ 에 같은 무늬를 그리는 (모든 칸이 같은) 상태에 빠지기 쉽습니다. 목적 함수가 아니라 최적화 때문에 생긴 붕괴입니다. `judge_fid_1k` 는 높게 남습니다. 각 격자 아래의 클래스 막대가 붕괴를 보여 줍니다: 판정 분류기는 빠른 쪽의 샘플 1,000개를 한두 숫자로 읽습니다 (같은 400 스텝 뒤 `classes_1k` 가 약 2, 2e-4 쪽은 약 7).""",
     },
     "cgan_vs_gan": {
         "en": r"""### Preset: cGAN vs GAN

@@ -19,6 +19,7 @@ from PIL import Image
 from genapp.runs import ACTIVE, Run, registry
 
 from . import lecture, presets
+from .train_tab import class_plot
 from .autoencoder_view import label_rows
 from .common import UserError, user_errors
 from .i18n import t
@@ -117,24 +118,26 @@ def result_text(key: str, runs: list[Run], labels: list[str]) -> str:
 
 
 def live(ids_text: str, key: str, seen: dict | None):
-    """One tick: (left title, left image, left status, right ..., result, timer, seen)."""
+    """One tick: (left image, left status, right image, right status, result, timer, seen, left
+    class chart, right class chart)."""
     seen = dict(seen or {})
     try:
         ids = _parse_ids(ids_text)
         runs = [registry().get(i) for i in ids]
     except (UserError, KeyError):
-        return (gr.skip(),) * 5 + (gr.Timer(active=False), seen)
+        return (gr.skip(),) * 5 + (gr.Timer(active=False), seen) + (gr.skip(),) * 2
     labels = _labels(key, runs)
-    out = []
+    out, bars = [], []
     for side, (run, label) in enumerate(zip(runs, labels)):
         path = run.latest_sample()
         fresh = seen.get(f"img{side}") != (run.id, path)
         out += [_image(run) if fresh else gr.skip(), _status(run, label)]
+        bars.append(class_plot(run) if fresh else gr.skip())  # the judge's classes come with each grid
         seen[f"img{side}"] = (run.id, path)
     # Keep ticking while the race on stage runs, even if the runs shown here have ended: a tick
     # that read the ids just before a preset started a new race must not switch the view off.
     active = any(r.status in ACTIVE for r in runs) or _stage_active()
-    return (*out, result_text(key, runs, labels), gr.Timer(active=active), seen)
+    return (*out, result_text(key, runs, labels), gr.Timer(active=active), seen, *bars)
 
 
 def _stage_active() -> bool:
@@ -185,12 +188,14 @@ def build() -> dict:
                 image = gr.Image(label=t("live_samples"), type="pil", format="png", interactive=False, height=360,
                                  elem_id=f"race-{side}-img", elem_classes=["pixelated", "fill"],
                                  buttons=["download", "fullscreen"])
-                sides.append((image, status))
+                bars = gr.BarPlot(x="class", y="share", label=t("class_shares"), y_lim=[0, 0.5], visible=False,
+                                  elem_id=f"race-{side}-classes")
+                sides.append((image, status, bars))
     with gr.Accordion(t("learn"), open=True, elem_id="race-learn"):
         lesson = gr.Markdown(t("learn_mode_collapse"), latex_delimiters=LATEX_DELIMITERS, elem_id="race-lesson")
     timer = gr.Timer(1.0, active=False)
     seen = gr.State({})
-    live_out = [sides[0][0], sides[0][1], sides[1][0], sides[1][1], result, timer, seen]
+    live_out = [sides[0][0], sides[0][1], sides[1][0], sides[1][1], result, timer, seen, sides[0][2], sides[1][2]]
 
     preset.input(choose, preset, [settings, lesson], api_visibility="private", show_progress="hidden")
     for key, btn in buttons.items():

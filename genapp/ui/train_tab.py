@@ -43,6 +43,7 @@ MAX_BATCH = int(os.environ.get("GENAPP_MAX_BATCH", "512"))
 MAX_SEED = 2**31 - 1
 LOSS_KEYS = ("loss_d", "loss_g", "loss", "recon", "kl", "l1", "cycle", "identity", "gp")
 SCORE_KEYS = ("d_x", "d_g_z")
+QUALITY_KEYS = ("judge_fid_1k", "modes")  # the headline live number: judged images, the ring
 PLOT_POINTS = 300         # curves are thinned to about this many points per series
 GIF_FRAMES = 60
 MIN_PUSH_MINUTES = 5.0    # periodic Hub pushes at most this often: a commit per checkpoint would flood the repo
@@ -344,6 +345,42 @@ def curves(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
             pd.DataFrame(rows_s, columns=list(types)).astype(types))
 
 
+def quality_curve(run: Run) -> pd.DataFrame:
+    """(step, value, curve) of the run's headline live metric, one point per sample grid."""
+    with run.lock:
+        hist = list(run.metrics_history)
+    stride = max(1, len(hist) // PLOT_POINTS)
+    hist = hist[::stride] + ([hist[-1]] if hist and (len(hist) - 1) % stride else [])
+    rows = [(step, float(vals[k]), k) for step, vals in hist for k in QUALITY_KEYS if k in vals]
+    types = {"step": "int64", "value": "float64", "curve": "str"}
+    return pd.DataFrame(rows, columns=list(types)).astype(types)
+
+
+def class_chart(run: Run) -> pd.DataFrame:
+    """(class, share) of the latest grid's 1,000 judged samples; empty where no judge reads them."""
+    with run.lock:
+        shares = run.named_class_shares()
+    types = {"class": "str", "share": "float64"}
+    rows = list(shares.items()) if shares else []
+    return pd.DataFrame(rows, columns=list(types)).astype(types)
+
+
+def class_plot(run: Run, df: pd.DataFrame | None = None) -> gr.BarPlot:
+    """The class chart as an update: its bars in class order, on a fixed 0-0.5 axis (0-1 once a
+    class takes more than half, so a collapse towers), hidden where there is nothing to show."""
+    df = class_chart(run) if df is None else df
+    if df.empty:
+        return gr.BarPlot(visible=False)
+    top = 0.5 if df["share"].max() <= 0.5 else 1.0
+    return gr.BarPlot(value=df, sort=list(df["class"]), y_lim=[0, top], visible=True)
+
+
+def class_plot_update(run: Run):
+    """(class chart, its note): both shown, or both hidden."""
+    df = class_chart(run)
+    return class_plot(run, df), gr.Markdown(visible=not df.empty)
+
+
 def runs_table() -> pd.DataFrame:
     rows = [(r.id, r.family, r.dataset, r.status, f"{r.step:,} / {r.total_steps:,}", r.reason[:80])
             for r in reversed(registry().list())]
@@ -355,13 +392,14 @@ def run_ids() -> list[str]:
 
 
 def live_view(run_id: str, seen: dict | None):
-    """One timer tick: (status, sample, loss plot, score plot, JSON, runs, timeline, timer, seen)."""
+    """One timer tick: (status, sample, loss plot, score plot, quality plot, class plot, class
+    note, JSON, runs, timeline, timer, seen)."""
     seen = dict(seen or {})
     run_id = (run_id or "").strip()
     try:
         run = registry().get(run_id)
     except KeyError:
-        return (gr.skip(),) * 7 + (gr.Timer(active=False), seen)
+        return (gr.skip(),) * 10 + (gr.Timer(active=False), seen)
     snap = run.snapshot(n_losses=50)
     skip = gr.skip()
     sample_path = run.latest_sample()
@@ -373,11 +411,17 @@ def live_view(run_id: str, seen: dict | None):
     timeline = gr.Slider(maximum=max(n - 1, 1), value=max(n - 1, 0)) if new_samples else skip
     status_changed = snap["status"] != seen.get("status") or run_id != seen.get("run")
     active = snap["status"] in ACTIVE
+    # The live metrics come with each sample grid: the quality curve and class chart follow it.
+    quality_df = quality_curve(run) if new_sample else None
     out = (
         status_markdown(snap),
         label_rows(_sample_image(sample_path), run.family) if new_sample else skip,
         loss_df if new_steps and len(loss_df) else skip,
         score_df if new_steps and len(score_df) else skip,
+        # (never an empty frame: a plot drawn first from no rows keeps an empty legend and no line)
+        (quality_df if len(quality_df) else None) if quality_df is not None and (
+            len(quality_df) or run_id != seen.get("run")) else skip,
+        *(class_plot_update(run) if new_sample else (skip, skip)),
         snap,
         runs_table() if status_changed or not active else skip,
         timeline,
@@ -485,6 +529,13 @@ def build() -> dict:
                                         elem_id="train-loss-plot")
                 score_plot = gr.LinePlot(x="step", y="value", color="curve", label=t("scores"),
                                          elem_id="train-score-plot")
+            with gr.Row():
+                quality_plot = gr.LinePlot(x="step", y="value", color="curve", label=t("quality"),
+                                           elem_id="train-quality-plot")
+                with gr.Column():
+                    class_plot = gr.BarPlot(x="class", y="share", label=t("class_shares"), y_lim=[0, 0.5],
+                                            visible=False, elem_id="train-class-plot")
+                    class_note = gr.Markdown(t("class_shares_note"), visible=False, elem_id="train-class-note")
     with gr.Accordion(t("timeline"), open=False):
         with gr.Row():
             with gr.Column():
@@ -524,7 +575,8 @@ def build() -> dict:
 
     timer = gr.Timer(1.0, active=False)
     seen = gr.State({})
-    live_outputs = [status, sample, loss_plot, score_plot, status_json, runs, timeline, timer, seen]
+    live_outputs = [status, sample, loss_plot, score_plot, quality_plot, class_plot, class_note, status_json, runs,
+                    timeline, timer, seen]
 
     family.input(family_changed, family, [dataset, lr, batch_size], api_visibility="private")
     dataset.input(dataset_changed, [family, dataset], [lr, batch_size], api_visibility="private")
