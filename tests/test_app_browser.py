@@ -4,6 +4,7 @@ to docs/screenshots/ when run with the real weights (see browser.py: where scree
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,48 @@ def test_train_tab_runs_live(page):
     page.locator("#train-gif").click()
     page.wait_for_selector("#train-gif-file a[href*='.gif'], #train-gif-file :text('.gif')")
     shot(page, "train")
+
+
+BAR_HEIGHTS = """sel => [...document.querySelectorAll(sel + ' .mark-rect path')]
+    .map(p => { const b = p.getBBox(); return [b.x, b.height]; }).sort((a, b) => a[0] - b[0]).map(b => b[1])"""
+
+
+def test_train_tab_class_chart_draws_what_the_judge_read(browser, app_url, app_env):
+    """With the shipped MNIST judge, a dcgan run's quality curve and class chart appear, and the
+    bars drawn at the end are the run's final shares (an update once kept the first bars)."""
+    import shutil
+
+    from genapp.runs import registry
+
+    judge = Path(__file__).resolve().parent.parent / "pretrained" / "judge-mnist"
+    if not (judge / "model.safetensors").exists():
+        pytest.skip("no shipped judge-mnist")
+    copied = not (app_env.pretrained / "judge-mnist").exists()
+    if copied:
+        shutil.copytree(judge, app_env.pretrained / "judge-mnist")
+    page = open_app(browser, app_url)
+    try:
+        docs = bool(os.environ.get("GENAPP_APP_TEST_PRETRAINED"))  # the docs picture: long enough for digits
+        page.get_by_label("Steps").fill("600" if docs else "40")
+        page.get_by_label("Batch size").fill("32" if docs else "8")
+        page.locator("#train-start").click()
+        page.wait_for_function("(document.querySelector('#train-status') || {}).innerText?.includes('FINISHED')",
+                               timeout=600_000)
+        run = registry().get(page.locator("#train-run-id input").input_value())
+        assert run.family == "dcgan" and run.dataset == "mnist" and len(run.metrics_history) >= 2
+        page.wait_for_function("(document.querySelector('#train-quality-plot') || {}).innerText?.includes('judge_fid_1k')")
+        page.wait_for_selector("#train-class-plot .mark-rect path", state="attached")  # a 0 bar is "hidden"
+        assert page.locator("#train-class-note").is_visible()
+        want = [v / max(run.class_shares) for v in run.class_shares]
+        page.wait_for_function(f"""() => {{ const h = ({BAR_HEIGHTS})('#train-class-plot');
+            const want = {want}; if (h.length !== want.length) return false;
+            const top = Math.max(...h); return top > 0 && h.every((v, i) => Math.abs(v / top - want[i]) < 0.05); }}""",
+                               timeout=20_000)
+        shot(page, "train_classes")
+    finally:
+        page.context.close()
+        if copied:
+            shutil.rmtree(app_env.pretrained / "judge-mnist")
 
 
 def test_latent_tab(page):

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import torch
 
 from genapp import metrics as M
-from genapp.data import load_dataset, synthetic_batch
+from genapp.data import CLASS_NAMES, load_dataset, synthetic_batch
 from genapp.models import build_model
 
 REPO = Path(__file__).resolve().parent.parent
@@ -338,6 +340,10 @@ def test_a_live_run_keeps_its_quality_curve_and_class_chart_across_a_restart(tin
     assert curve["value"].tolist() == [fid for _, m in run.metrics_history for k, fid in m.items() if k == "judge_fid_1k"]
     chart = train_tab.class_chart(run)
     assert chart["class"].tolist() == list(shares) and chart["share"].tolist() == list(shares.values())
+    assert sorted(chart["class"]) == chart["class"].tolist()  # the plot sorts by name: the class order
+    fashion = SimpleNamespace(lock=threading.Lock(), named_class_shares=lambda: dict.fromkeys(CLASS_NAMES["fashion"], 0.1))
+    labels = train_tab.class_chart(fashion)["class"].tolist()
+    assert labels[0] == "0 T-shirt/top" and labels[9] == "9 Ankle boot" and sorted(labels) == labels
 
     again = RunRegistry(tmp_path).get(run.id)  # a restarted app reads the same from the run folder
     assert train_tab.quality_curve(again).equals(curve) and train_tab.class_chart(again).equals(chart)

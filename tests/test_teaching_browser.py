@@ -272,7 +272,7 @@ def test_other_presets(browser, app_url, app_env, key, label, locale):
         result = page.locator("#race-result").inner_text()
         assert "judge_fid_1k" in result
         for side in ("left", "right"):  # the judge's class chart under each grid
-            page.wait_for_selector(f"#race-{side}-classes .mark-rect path")
+            page.wait_for_selector(f"#race-{side}-classes .mark-rect path", state="attached")
         print(f"\n{key}: {result}")
         shot(page, f"race_{key}" + ("_ko" if locale == "ko-KR" else ""))
     finally:

@@ -188,7 +188,7 @@ def build() -> dict:
                 image = gr.Image(label=t("live_samples"), type="pil", format="png", interactive=False, height=360,
                                  elem_id=f"race-{side}-img", elem_classes=["pixelated", "fill"],
                                  buttons=["download", "fullscreen"])
-                bars = gr.BarPlot(x="class", y="share", label=t("class_shares"), y_lim=[0, 0.5], visible=False,
+                bars = gr.BarPlot(x="class", y="share", label=t("class_shares"), y_lim=[0, 1], visible=False,
                                   elem_id=f"race-{side}-classes")
                 sides.append((image, status, bars))
     with gr.Accordion(t("learn"), open=True, elem_id="race-learn"):

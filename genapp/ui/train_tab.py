@@ -357,22 +357,24 @@ def quality_curve(run: Run) -> pd.DataFrame:
 
 
 def class_chart(run: Run) -> pd.DataFrame:
-    """(class, share) of the latest grid's 1,000 judged samples; empty where no judge reads them."""
+    """(class, share) of the latest grid's 1,000 judged samples; empty where no judge reads them.
+
+    The chart orders its bars by name, so a named class carries its index ("0 T-shirt/top")."""
     with run.lock:
         shares = run.named_class_shares()
     types = {"class": "str", "share": "float64"}
-    rows = list(shares.items()) if shares else []
+    rows = [(name if name == str(i) else f"{i} {name}", v) for i, (name, v) in enumerate(shares.items())] \
+        if shares else []
     return pd.DataFrame(rows, columns=list(types)).astype(types)
 
 
 def class_plot(run: Run, df: pd.DataFrame | None = None) -> gr.BarPlot:
-    """The class chart as an update: its bars in class order, on a fixed 0-0.5 axis (0-1 once a
-    class takes more than half, so a collapse towers), hidden where there is nothing to show."""
+    """The class chart as an update, hidden where there is nothing to show.
+
+    Only the value and visibility change: an update that also changed the axis or the order kept
+    drawing the first bars it was given (Gradio 6), so the axis stays 0-1 from the start."""
     df = class_chart(run) if df is None else df
-    if df.empty:
-        return gr.BarPlot(visible=False)
-    top = 0.5 if df["share"].max() <= 0.5 else 1.0
-    return gr.BarPlot(value=df, sort=list(df["class"]), y_lim=[0, top], visible=True)
+    return gr.BarPlot(visible=False) if df.empty else gr.BarPlot(value=df, visible=True)
 
 
 def class_plot_update(run: Run):
@@ -533,7 +535,7 @@ def build() -> dict:
                 quality_plot = gr.LinePlot(x="step", y="value", color="curve", label=t("quality"),
                                            elem_id="train-quality-plot")
                 with gr.Column():
-                    class_plot = gr.BarPlot(x="class", y="share", label=t("class_shares"), y_lim=[0, 0.5],
+                    class_plot = gr.BarPlot(x="class", y="share", label=t("class_shares"), y_lim=[0, 1],
                                             visible=False, elem_id="train-class-plot")
                     class_note = gr.Markdown(t("class_shares_note"), visible=False, elem_id="train-class-note")
     with gr.Accordion(t("timeline"), open=False):
