@@ -288,11 +288,11 @@ The course's MLP GAN on MNIST twice, same seed; the right-hand run trains $D$ **
         "en": r"""### Preset: learning rate too high
 The course's MLP GAN on MNIST twice, same seed: Adam 2e-4 (the usual GAN setting) against 1e-2, fifty times larger.
 
-**Watch for**: with the large steps each player overshoots the other's last move. The losses jump around instead of settling, $D(x)$ and $D(G(z))$ swing, and $G$ often falls into one pattern that it repeats for every $z$ (every tile alike) — a collapse caused by the optimiser, not the objective. `judge_fid_1k` stays high. The class chart under each grid shows the collapse: the judge reads the fast side's 1,000 samples as one or two digits (`classes_1k` about 2, against about 7 at 2e-4 after the same 400 steps).""",
+**Watch for**: with the large steps each player overshoots the other's last move. The losses jump around instead of settling, $D(x)$ and $D(G(z))$ swing, and $G$ often falls into one pattern that it repeats for every $z$ (every tile alike) — a collapse caused by the optimiser, not the objective. `judge_fid_1k` stays high. The class chart under each grid shows the collapse: the judge files the fast side's 1,000 samples under two or three classes (`classes_1k` about 2-3, against about 6-7 at 2e-4 after the same 400 steps).""",
         "ko": r"""### 프리셋: 학습률이 너무 높을 때
 같은 시드로 MNIST에서 강의의 MLP GAN을 두 번 학습합니다. Adam 2e-4 (보통의 GAN 설정) 대 50배 큰 1e-2.
 
-**볼 것**: 보폭이 크면 각 선수가 상대의 마지막 수를 지나쳐 버립니다. 손실은 안정되지 않고 뛰어다니며, $D(x)$ 와 $D(G(z))$ 가 크게 흔들리고, $G$ 는 모든 $z$ 에 같은 무늬를 그리는 (모든 칸이 같은) 상태에 빠지기 쉽습니다. 목적 함수가 아니라 최적화 때문에 생긴 붕괴입니다. `judge_fid_1k` 는 높게 남습니다. 각 격자 아래의 클래스 막대가 붕괴를 보여 줍니다: 판정 분류기는 빠른 쪽의 샘플 1,000개를 한두 숫자로 읽습니다 (같은 400 스텝 뒤 `classes_1k` 가 약 2, 2e-4 쪽은 약 7).""",
+**볼 것**: 보폭이 크면 각 선수가 상대의 마지막 수를 지나쳐 버립니다. 손실은 안정되지 않고 뛰어다니며, $D(x)$ 와 $D(G(z))$ 가 크게 흔들리고, $G$ 는 모든 $z$ 에 같은 무늬를 그리는 (모든 칸이 같은) 상태에 빠지기 쉽습니다. 목적 함수가 아니라 최적화 때문에 생긴 붕괴입니다. `judge_fid_1k` 는 높게 남습니다. 각 격자 아래의 클래스 막대가 붕괴를 보여 줍니다: 판정 분류기는 빠른 쪽의 샘플 1,000개를 두세 클래스로만 나눕니다 (같은 400 스텝 뒤 `classes_1k` 가 약 2-3, 2e-4 쪽은 약 6-7).""",
     },
     "cgan_vs_gan": {
         "en": r"""### Preset: cGAN vs GAN
