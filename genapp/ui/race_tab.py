@@ -19,11 +19,11 @@ from PIL import Image
 from genapp.runs import ACTIVE, Run, registry
 
 from . import lecture, presets
-from .train_tab import class_plot
 from .autoencoder_view import label_rows
 from .common import UserError, user_errors
 from .i18n import t
 from .learn_text import LATEX_DELIMITERS
+from .train_tab import class_chart, class_plot
 
 PRESET_KEYS = tuple(presets.PRESETS)
 _current: dict = {"preset": "", "runs": []}   # the race on show (process-wide, like the runs)
@@ -132,7 +132,7 @@ def live(ids_text: str, key: str, seen: dict | None):
         path = run.latest_sample()
         fresh = seen.get(f"img{side}") != (run.id, path)
         out += [_image(run) if fresh else gr.skip(), _status(run, label)]
-        bars.append(class_plot(run) if fresh else gr.skip())  # the judge's classes come with each grid
+        bars.append(class_plot(class_chart(run)) if fresh else gr.skip())  # the judge's classes come with each grid
         seen[f"img{side}"] = (run.id, path)
     # Keep ticking while the race on stage runs, even if the runs shown here have ended: a tick
     # that read the ids just before a preset started a new race must not switch the view off.

@@ -323,13 +323,24 @@ def status_markdown(snap: dict) -> str:
     return text
 
 
+def _thin(points: list) -> list:
+    """About PLOT_POINTS of ``points``, evenly spaced, always keeping the last."""
+    stride = max(1, len(points) // PLOT_POINTS)
+    return points[::stride] + ([points[-1]] if points and (len(points) - 1) % stride else [])
+
+
+def _curve_frame(rows: list) -> pd.DataFrame:
+    # Explicit dtypes: an empty frame would otherwise be all-object, and the plot would take the
+    # step axis for categories.
+    types = {"step": "int64", "value": "float64", "curve": "str"}
+    return pd.DataFrame(rows, columns=list(types)).astype(types)
+
+
 def curves(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Long-format frames (step, value, curve) for the loss plot and the D(x) / D(G(z)) plot."""
     with run.lock:  # the thinned whole-run history, then the recent steps at full detail
         hist, recent = list(run.loss_history), list(run.losses)
-    losses = hist + [x for x in recent if not hist or x[0] > hist[-1][0]]
-    stride = max(1, len(losses) // PLOT_POINTS)
-    losses = losses[::stride] + ([losses[-1]] if losses and (len(losses) - 1) % stride else [])
+    losses = _thin(hist + [x for x in recent if not hist or x[0] > hist[-1][0]])
     rows_l, rows_s = [], []
     for step, vals in losses:
         for k in LOSS_KEYS:
@@ -338,22 +349,14 @@ def curves(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
         for k in SCORE_KEYS:
             if k in vals:
                 rows_s.append((step, float(vals[k]), {"d_x": "D(x)", "d_g_z": "D(G(z))"}[k]))
-    # Explicit dtypes: an empty frame would otherwise be all-object, and the plot would take the
-    # step axis for categories.
-    types = {"step": "int64", "value": "float64", "curve": "str"}
-    return (pd.DataFrame(rows_l, columns=list(types)).astype(types),
-            pd.DataFrame(rows_s, columns=list(types)).astype(types))
+    return _curve_frame(rows_l), _curve_frame(rows_s)
 
 
 def quality_curve(run: Run) -> pd.DataFrame:
     """(step, value, curve) of the run's headline live metric, one point per sample grid."""
     with run.lock:
-        hist = list(run.metrics_history)
-    stride = max(1, len(hist) // PLOT_POINTS)
-    hist = hist[::stride] + ([hist[-1]] if hist and (len(hist) - 1) % stride else [])
-    rows = [(step, float(vals[k]), k) for step, vals in hist for k in QUALITY_KEYS if k in vals]
-    types = {"step": "int64", "value": "float64", "curve": "str"}
-    return pd.DataFrame(rows, columns=list(types)).astype(types)
+        hist = _thin(list(run.metrics_history))
+    return _curve_frame([(step, float(vals[k]), k) for step, vals in hist for k in QUALITY_KEYS if k in vals])
 
 
 def class_chart(run: Run) -> pd.DataFrame:
@@ -368,19 +371,18 @@ def class_chart(run: Run) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(types)).astype(types)
 
 
-def class_plot(run: Run, df: pd.DataFrame | None = None) -> gr.BarPlot:
-    """The class chart as an update, hidden where there is nothing to show.
+def class_plot(df: pd.DataFrame) -> gr.BarPlot:
+    """A :func:`class_chart` frame as an update of the chart, hidden where there is nothing to show.
 
     Only the value and visibility change: an update that also changed the axis or the order kept
     drawing the first bars it was given (Gradio 6), so the axis stays 0-1 from the start."""
-    df = class_chart(run) if df is None else df
     return gr.BarPlot(visible=False) if df.empty else gr.BarPlot(value=df, visible=True)
 
 
 def class_plot_update(run: Run):
     """(class chart, its note): both shown, or both hidden."""
     df = class_chart(run)
-    return class_plot(run, df), gr.Markdown(visible=not df.empty)
+    return class_plot(df), gr.Markdown(visible=not df.empty)
 
 
 def runs_table() -> pd.DataFrame:
@@ -414,15 +416,18 @@ def live_view(run_id: str, seen: dict | None):
     status_changed = snap["status"] != seen.get("status") or run_id != seen.get("run")
     active = snap["status"] in ACTIVE
     # The live metrics come with each sample grid: the quality curve and class chart follow it.
-    quality_df = quality_curve(run) if new_sample else None
+    # Never an empty frame (a plot drawn first from no rows keeps an empty legend and no line):
+    # None clears another run's curve.
+    quality = skip
+    if new_sample:
+        quality_df = quality_curve(run)
+        quality = quality_df if len(quality_df) else (None if run_id != seen.get("run") else skip)
     out = (
         status_markdown(snap),
         label_rows(_sample_image(sample_path), run.family) if new_sample else skip,
         loss_df if new_steps and len(loss_df) else skip,
         score_df if new_steps and len(score_df) else skip,
-        # (never an empty frame: a plot drawn first from no rows keeps an empty legend and no line)
-        (quality_df if len(quality_df) else None) if quality_df is not None and (
-            len(quality_df) or run_id != seen.get("run")) else skip,
+        quality,
         *(class_plot_update(run) if new_sample else (skip, skip)),
         snap,
         runs_table() if status_changed or not active else skip,
