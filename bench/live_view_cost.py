@@ -1,6 +1,7 @@
 """What watching costs: the same Train-tab run with and without a browser watching it.
 
     GENAPP_DATA_DIR=../shared/data python bench/live_view_cost.py [--steps 400] [--rounds 2]
+        [--threads auto[,2,...]] [--busy 1,auto]
 
 On a 2-core laptop the browser that shows the live view runs on the same cores as the training.
 Each round, alternating:
@@ -11,9 +12,16 @@ Each round, alternating:
    tests use) on the Train tab; Start is pressed there, and the page shows the run live until
    FINISHED (the tab's 1-s timer: status, grid, curves, quality curve, class chart, raw JSON).
 
-Both runs are the tab's own dcgan/mnist settings (batch 32, lr 1e-3) with ``--steps`` steps, and
+3. with ``--busy``: no browser, but one busy process beside the run (``while True: pass``, as a
+   video call or a build would be), for the thread counts listed.
+
+``--threads`` compares thread counts: ``auto`` (the default: the run adapts its count,
+``genapp.threads.ThreadGovernor``) or a number, pinned through ``GENAPP_TRAIN_THREADS``.
+
+All runs are the tab's own dcgan/mnist settings (batch 32, lr 1e-3) with ``--steps`` steps, and
 the figure is the run's own elapsed time from its folder's ``metrics.jsonl`` (first to last record):
-the ratio is what the watching costs the training. Needs ``chromium`` at /usr/bin/chromium.
+the ratio is what the watching costs the training. Each run also says on how many CPU threads its
+steps trained (the share of the logged steps on each count). Needs ``chromium`` at /usr/bin/chromium.
 """
 from __future__ import annotations
 
@@ -26,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,9 +47,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(runs_dir: Path) -> tuple[subprocess.Popen, str]:
+def start_app(runs_dir: Path, threads: str = "auto") -> tuple[subprocess.Popen, str]:
+    """A fresh ``python app.py``; ``threads``: the runs' CPU thread count, or "auto" (adapted)."""
     port = free_port()
     env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GENAPP_RUNS_DIR=str(runs_dir))
+    env.pop("GENAPP_TRAIN_THREADS", None)
+    if threads != "auto":
+        env["GENAPP_TRAIN_THREADS"] = threads
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
@@ -54,18 +67,24 @@ def start_app(runs_dir: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("the app did not start within 120 s")
 
 
-def run_seconds(runs_dir: Path) -> float:
-    """The run's training time: first to last timestamp of its metrics.jsonl."""
+def run_seconds(runs_dir: Path) -> tuple[float, str]:
+    """The run's training time (first to last timestamp of its metrics.jsonl) and the CPU thread
+    counts it trained on (share of the logged steps on each; the run adapts them, ThreadGovernor)."""
     (folder,) = [p for p in runs_dir.iterdir() if p.is_dir()]
-    times = [json.loads(line)["time"] for line in (folder / "metrics.jsonl").read_text().splitlines() if line]
-    return times[-1] - times[0]
+    records = [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines() if line]
+    counts = Counter(r["threads"] for r in records if "threads" in r)
+    total = sum(counts.values()) or 1
+    threads = ", ".join(f"{n} thread{'s' * (n > 1)} {100 * k / total:.0f} %" for n, k in sorted(counts.items()))
+    return records[-1]["time"] - records[0]["time"], threads
 
 
-def without_browser(steps: int) -> float:
+def without_browser(steps: int, threads: str = "auto", busy: bool = False) -> tuple[float, str]:
+    """``busy``: with one busy process beside the run (as a video call or a build would be)."""
     from gradio_client import Client
 
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start_app(Path(tmp))
+        proc, url = start_app(Path(tmp), threads)
+        hog = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
         try:
             client = Client(url, verbose=False, ssl_verify=False)
             run_id = client.predict("dcgan", "mnist", steps, 32, 1e-3, 0, api_name="/train_start")
@@ -73,15 +92,17 @@ def without_browser(steps: int) -> float:
                 time.sleep(2)
             return run_seconds(Path(tmp))
         finally:
+            if hog is not None:
+                hog.kill()
             proc.terminate()
             proc.wait(30)
 
 
-def with_browser(steps: int) -> float:
+def with_browser(steps: int, threads: str = "auto") -> tuple[float, str]:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start_app(Path(tmp))
+        proc, url = start_app(Path(tmp), threads)
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -104,17 +125,34 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=400)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--threads", default="auto",
+                    help="comma-separated thread counts to compare with and without the browser: "
+                         "'auto' (the run adapts) or a number (GENAPP_TRAIN_THREADS); '' for none")
+    ap.add_argument("--busy", default="",
+                    help="thread counts to run once more each round with one busy process beside the run")
     args = ap.parse_args()
-    if args.steps < 2 or args.rounds < 1:
-        raise SystemExit("--steps must be at least 2 and --rounds at least 1")
-    alone, watched = [], []
+    settings = [x.strip() for x in args.threads.split(",") if x.strip()]
+    busy = [x.strip() for x in args.busy.split(",") if x.strip()]
+    if args.steps < 2 or args.rounds < 1 or not settings + busy:
+        raise SystemExit("--steps must be at least 2, --rounds at least 1, and something to run")
+    bad = [x for x in settings + busy if x != "auto" and not x.isdigit()]
+    if bad:
+        raise SystemExit(f"thread counts are 'auto' or whole numbers, not {bad}")
+    alone, watched = {x: [] for x in settings}, {x: [] for x in settings}
+    print(f"{args.steps} dcgan/mnist steps in the Train tab, each in a fresh app; threads: 'auto' = adapted")
     for r in range(args.rounds):
-        alone.append(without_browser(args.steps))
-        watched.append(with_browser(args.steps))
-        print(f"round {r + 1}: {args.steps} dcgan/mnist steps, no browser {alone[-1]:6.1f} s, "
-              f"with the Train tab open in Chromium {watched[-1]:6.1f} s ({watched[-1] / alone[-1]:.2f}x)", flush=True)
-    print(f"median: no browser {statistics.median(alone):.1f} s, browser {statistics.median(watched):.1f} s "
-          f"({statistics.median(watched) / statistics.median(alone):.2f}x)")
+        for x in settings:
+            (a, a_threads), (w, w_threads) = without_browser(args.steps, x), with_browser(args.steps, x)
+            alone[x].append(a)
+            watched[x].append(w)
+            print(f"round {r + 1}, threads {x}: no browser {a:6.1f} s ({a_threads}), "
+                  f"with the Train tab open in Chromium {w:6.1f} s ({w_threads}): {w / a:.2f}x", flush=True)
+        for x in busy:
+            b, b_threads = without_browser(args.steps, x, busy=True)
+            print(f"round {r + 1}, threads {x}: one busy process beside the run {b:6.1f} s ({b_threads})", flush=True)
+    for x in settings:
+        a, w = statistics.median(alone[x]), statistics.median(watched[x])
+        print(f"median, threads {x}: no browser {a:.1f} s, browser {w:.1f} s ({w / a:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -166,7 +166,7 @@ def last_metrics(records: list[dict]) -> dict[str, tuple[float, int]]:
     out: dict[str, tuple[float, int]] = {}
     for rec in reversed(records):
         for key, val in rec.items():
-            if key in ("step", "time", "images_per_s") or key in out:
+            if key in ("step", "time", "images_per_s", "threads", "max_threads") or key in out:
                 continue
             if isinstance(val, (int, float)) and not isinstance(val, bool):
                 out[key] = (float(val), int(rec.get("step", 0)))

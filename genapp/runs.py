@@ -23,7 +23,7 @@ from . import checkpoints as ckpt
 from .config import TrainConfig, env_int
 from .data import CLASS_NAMES
 from .models import build_model, model_from_config
-from .threads import lower_priority, train_threads, use_threads
+from .threads import lower_priority, train_governor, train_threads, use_threads
 from .trainer import resolve_device, resolve_precision, train
 
 STATUS_NAME = "status.json"
@@ -87,6 +87,8 @@ class Run:
     started: float | None = None
     ended: float | None = None
     images_per_s: float = 0.0
+    threads: int | None = None      # CPU threads the run trains on now (None: not on the CPU)
+    max_threads: int | None = None  # ... of how many, where it adapts them (ThreadGovernor)
     losses: deque = field(default_factory=lambda: deque(maxlen=2000))   # (step, {name: value}), recent
     loss_history: list = field(default_factory=list)                    # thinned whole-run history
     samples: list = field(default_factory=list)                         # (step, path)
@@ -125,7 +127,8 @@ class Run:
             return {
                 "run_id": self.id, "family": self.family, "dataset": self.dataset, "status": self.status,
                 "step": self.step, "total_steps": self.total_steps, "reason": self.reason,
-                "images_per_s": round(self.images_per_s, 1),
+                "images_per_s": round(self.images_per_s, 1), "threads": self.threads,
+                "max_threads": self.max_threads,
                 "eta_s": None if self.eta_s() is None else round(self.eta_s(), 1),
                 "elapsed_s": round((self.ended or time.time()) - self.started, 1) if self.started else 0.0,
                 "batch_size": self.train_cfg.batch_size, "seed": self.train_cfg.seed,
@@ -252,6 +255,9 @@ class RunRegistry:
 
     def _work(self, run: Run, slot, cpu_threads: int | None = None) -> None:
         # The thread count is per calling thread: this run only (see genapp/threads.py).
+        # A race pins its runs' counts; a lone run starts on all the cores and adapts when something
+        # else (a browser showing it) takes one (threads.ThreadGovernor), unless the count is pinned.
+        governor = None if cpu_threads else train_governor()
         use_threads(cpu_threads or train_threads())
         lower_priority()  # serving comes first when both want the CPU (genapp/threads.py)
         with slot:  # wait for a free slot on this device (the queue)
@@ -262,7 +268,8 @@ class RunRegistry:
                 run.status, run.started = "running", time.time()
             run.write_status()
             end = train(run.model, run.train_cfg, run.folder, start_step=run.start_step,
-                        on_event=lambda e: self._on_event(run, e), should_stop=run.stop_event.is_set)
+                        on_event=lambda e: self._on_event(run, e), should_stop=run.stop_event.is_set,
+                        threads=governor)
             self._finish(run, end)
 
     def _on_event(self, run: Run, e: dict[str, Any]) -> None:
@@ -271,6 +278,7 @@ class RunRegistry:
             if t == "step":
                 run.step = e["step"]
                 run.images_per_s = e["images_per_s"]
+                run.threads, run.max_threads = e.get("threads"), e.get("max_threads")
                 run.losses.append((e["step"], e["losses"]))
                 _thin_append(run.loss_history, (e["step"], e["losses"]))
             elif t == "sample":

@@ -24,6 +24,7 @@ from .config import TrainConfig
 from .data import BatchStream, Dataset, load_dataset
 from .images import grid_image, png_bytes
 from .models import GenerativeModel
+from .threads import ThreadGovernor, use_threads
 
 Event = dict[str, Any]
 
@@ -194,6 +195,7 @@ def train(
     dataset: Dataset | None = None,                    # default: the model's own dataset
     on_event: Callable[[Event], None] | None = None,   # progress (CLI bar, app live view)
     should_stop: Callable[[], bool] | None = None,     # the Stop button / Ctrl-C
+    threads: ThreadGovernor | None = None,             # CPU: adapt the thread count to a shared CPU
 ) -> Event:
     """Train ``model`` until ``cfg.steps`` (total, counting from 0), stop, or failure.
 
@@ -222,6 +224,9 @@ def train(
         fixed = {k: v.to(device) for k, v in ds.fixed_batch(64).items()}
         window_t, window_n = time.perf_counter(), 0
         ips = 0.0
+        governor = threads if threads is not None and device.type == "cpu" and threads.adapting else None
+        if governor is not None:
+            use_threads(governor.threads)
         if start_step == 0:
             emit({"type": "sample", "step": 0, "path": str(save_sample(model, fixed, out, 0)), "metrics": {}})
         budget_s = 60.0 * max(0.0, float(cfg.minutes or 0.0))  # this invocation's wall time, if any
@@ -233,10 +238,13 @@ def train(
                 end = {"type": "end", "status": "stopped", "step": step, "reason": "stopped on request"}
                 emit(end)
                 return end
+            step_t = time.perf_counter()
             batch = next(stream)
             apply_lr_schedule(model, run_progress(step, cfg.steps, time.perf_counter() - t0, budget_s))
             with autocast(cfg, device):
                 losses = model.train_step(batch)
+            if governor is not None:  # the count for the next step (this thread's own setting)
+                use_threads(governor.observe(time.perf_counter() - step_t))
             step += 1
             bad = [k for k, v in losses.items() if not math.isfinite(v)]
             if bad:
@@ -248,10 +256,14 @@ def train(
             if now - window_t >= 1.0 or final:
                 ips = window_n / max(now - window_t, 1e-9)
                 window_t, window_n = now, 0
-            emit({"type": "step", "step": step, "losses": losses, "images_per_s": ips})
+            # CPU threads: the count the run settled on (not a passing try), and of how many.
+            cpu = {} if device.type != "cpu" else \
+                {"threads": governor.threads, "max_threads": governor.max_threads} if governor is not None else \
+                {"threads": torch.get_num_threads()}
+            emit({"type": "step", "step": step, "losses": losses, "images_per_s": ips, **cpu})
             if step % cfg.log_every == 0 or final:
                 ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(),
-                                                            "images_per_s": round(ips, 1), **losses})
+                                                            "images_per_s": round(ips, 1), **cpu, **losses})
             if step % cfg.sample_every == 0 or final:
                 report = live_report(model)
                 metrics, shares = report["metrics"], report["class_shares"]

@@ -220,6 +220,11 @@ def test_train_run_to_the_end_then_use_it_in_a_playground(client):
     assert status["step"] == status["total_steps"] == 20
     assert {"loss_d", "loss_g", "d_x", "d_g_z"} <= set(status["losses"][-1])
     assert status["samples"] >= 2
+    # the CPU threads it trained on, and of how many where it adapts them (genapp/threads.py)
+    from genapp.threads import train_governor, train_threads
+
+    assert 1 <= status["threads"] <= train_threads()
+    assert status["max_threads"] == (train_threads() if train_governor() is not None else None)
     _, sample = client.predict(run_id, api_name="/train_status")
     assert image(sample).shape[0] > 100  # the 8x8 fixed-z grid
     # a finished run is a model like the pretrained ones

@@ -79,3 +79,131 @@ def test_a_registry_run_trains_with_the_budget(tmp_path, monkeypatch):
     assert seen["threads"] == want
     if "nice" in seen:
         assert seen["nice"] > os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+# ---------------------------------------------------------------- the thread governor
+# A simulated 2-core machine: seconds per dcgan step by thread count, alone and with a browser
+# taking a core (the ratios of bench/live_view_cost.py: 2 threads 48 s alone, 117-121 s watched;
+# 1 thread 73 s alone, 79-86 s watched).
+FREE = {2: 0.120, 1: 0.182}
+BUSY = {2: 0.297, 1: 0.205}
+HOG = {2: 1.32, 1: 0.114}  # one busy process beside the run: 529 s vs 46 s for 400 steps
+
+
+def simulate(governor, phases, noise=0.0, seed=0):
+    """Run ``governor`` through (steps, costs) phases: the count used at each step, per phase,
+    and the simulated time spent."""
+    import random
+    rng = random.Random(seed)
+    used, spent, n = [], 0.0, governor.threads
+    for steps, costs in phases:
+        counts = []
+        for _ in range(steps):
+            s = costs[n] * (1 + rng.uniform(-noise, noise))
+            spent += s
+            counts.append(n)
+            n = governor.observe(s)
+        used.append(counts)
+    return used, spent
+
+
+def test_governor_keeps_all_cores_while_the_cpu_is_free():
+    gov = threads.ThreadGovernor(2)
+    (counts,), spent = simulate(gov, [(2000, FREE)], noise=0.1)
+    assert counts[0] == 2 and gov.threads == 2 and not gov.switches
+    # Its occasional tries of one thread cost little: within 3 % of never trying.
+    assert spent <= 1.03 * 2000 * FREE[2]
+    assert counts.count(2) >= 0.97 * len(counts)
+
+
+def test_governor_gives_a_core_back_when_something_takes_it_and_returns_when_it_is_gone():
+    gov = threads.ThreadGovernor(2)
+    (free, busy, free_again), spent = simulate(gov, [(300, FREE), (600, BUSY), (1200, FREE)], noise=0.1)
+    assert free.count(2) >= 0.9 * len(free)  # the first tries come early (4, 8, 16 windows)
+    # The browser opens: one thread within a few windows, and it stays there.
+    assert 1 in busy[:40] and busy[40:].count(1) >= 0.9 * len(busy[40:])
+    # The browser closes: back to both cores (the tries of 2 are at most max_period windows apart).
+    assert 2 in free_again[:300] and free_again[300:].count(2) >= 0.95 * len(free_again[300:])
+    assert [c for _, c in gov.switches][:2] == [1, 2]
+    best = 300 * FREE[2] + 600 * BUSY[1] + 1200 * FREE[2]
+    fixed = 300 * FREE[2] + 600 * BUSY[2] + 1200 * FREE[2]
+    assert spent <= 1.08 * best < fixed
+
+
+def test_governor_leaves_a_busy_core_within_seconds_and_rarely_tries_it_again():
+    gov = threads.ThreadGovernor(2)
+    (counts,), spent = simulate(gov, [(400, HOG)], noise=0.1)
+    assert counts.index(1) <= 5 and counts[20:].count(2) <= 6  # a try costs ~4 s here: few of them
+    assert spent <= 1.2 * 400 * HOG[1]  # against 11.6x on two threads throughout
+
+
+def test_governor_with_more_cores_walks_to_the_best_count():
+    # 8 cores, of which 3 are taken: 5 threads is best, every extra one costs a stall.
+    cost = {n: (1.0 / n if n <= 5 else 0.2 + 0.15 * (n - 5)) for n in range(1, 9)}
+    gov = threads.ThreadGovernor(8)
+    (counts,), _ = simulate(gov, [(3000, cost)], noise=0.05)
+    assert gov.threads == 5 and counts[-500:].count(5) >= 0.9 * 500
+
+
+def test_an_app_run_adapts_unless_its_count_is_pinned(monkeypatch):
+    monkeypatch.delenv("GENAPP_TRAIN_THREADS", raising=False)
+    monkeypatch.setattr(threads, "cpu_cores", lambda: 2)
+    gov = threads.train_governor()
+    assert gov.adapting and gov.threads == gov.max_threads == 2
+    monkeypatch.setattr(threads, "cpu_cores", lambda: 1)
+    assert threads.train_governor() is None
+    monkeypatch.setattr(threads, "cpu_cores", lambda: 2)
+    monkeypatch.setenv("GENAPP_TRAIN_THREADS", "2")  # set by hand: kept as it is
+    assert threads.train_governor() is None
+
+
+def test_governor_on_one_core_never_changes_anything():
+    gov = threads.ThreadGovernor(1)
+    assert not gov.adapting and all(gov.observe(0.1) == 1 for _ in range(100))
+
+
+def test_trainer_applies_the_governors_counts_and_reports_them(tmp_path):
+    from genapp.config import TrainConfig
+    from genapp.checkpoints import read_jsonl
+    from genapp.models import build_model
+    from genapp.trainer import train
+
+    class Alternating(threads.ThreadGovernor):  # a governor whose choice is known in advance
+        def observe(self, seconds):
+            super().observe(seconds)
+            self.seen.append(torch.get_num_threads())
+            self.threads = 1 if len(self.seen) % 2 else 2
+            return self.threads
+
+    gov = Alternating(2)
+    gov.seen = []
+    events, out = [], {}
+
+    def work():
+        torch.manual_seed(0)
+        model = build_model("dcgan", "mnist", ngf=8, ndf=8)
+        cfg = TrainConfig(steps=6, batch_size=4, sample_every=100, checkpoint_every=100, log_every=1, device="cpu")
+        out["end"] = train(model, cfg, tmp_path, on_event=events.append, threads=gov)
+
+    t = threading.Thread(target=work)  # the count belongs to the training thread, not the test's
+    t.start()
+    t.join()
+    assert out["end"]["status"] == "finished"
+    # Each step ran on the count the governor gave after the step before.
+    assert gov.seen == [2, 1, 2, 1, 2, 1]
+    steps = [e for e in events if e["type"] == "step"]
+    assert [(e["threads"], e["max_threads"]) for e in steps] == [(1, 2), (2, 2)] * 3
+    assert [r["threads"] for r in read_jsonl(tmp_path / "metrics.jsonl") if "loss_d" in r] == [1, 2] * 3
+
+
+def test_the_train_tab_says_when_a_run_gave_up_a_core():
+    from genapp.ui.train_tab import status_markdown
+
+    snap = {"status": "running", "run_id": "00001-dcgan-mnist", "step": 10, "total_steps": 400,
+            "images_per_s": 300.0, "eta_s": 40.0, "elapsed_s": 2.0, "family": "dcgan"}
+    assert "1 of 2 threads" in status_markdown({**snap, "threads": 1, "max_threads": 2})
+    for quiet in ({"threads": 2, "max_threads": 2},   # all the cores
+                  {"threads": 1, "max_threads": None},  # pinned (a race, GENAPP_TRAIN_THREADS)
+                  {"threads": None, "max_threads": None}):  # not on the CPU
+        assert "threads" not in status_markdown({**snap, **quiet})
+    assert "threads" not in status_markdown({**snap, "status": "finished", "threads": 1, "max_threads": 2})
