@@ -113,8 +113,10 @@ class ThreadGovernor:
     thread fewer or more) for one window and moves there if its steps were faster by ``margin``.
     A try is abandoned after two steps that were both half as slow again. The tries are spaced
     so that the ones that lose cost at most ``budget`` of the run's time (at least 4, 8, ... 32 s
-    apart). A window ``change`` slower or faster than the last one of the same count means the
-    machine changed (a browser opened or closed), and the run tries again at once.
+    apart). Two windows in a row ``change`` slower or faster than the last one of the same count
+    mean the machine changed (a browser opened or closed), and the run tries again soon: at once
+    where tries are cheap, and never so often that tries cost more than a quarter of the budget
+    more (noise in the step times cannot keep it trying).
     """
 
     def __init__(self, max_threads: int, *, window_s: float = 1.0, min_steps: int = 6, margin: float = 0.1,
@@ -135,6 +137,8 @@ class ThreadGovernor:
         self._skip = 0
         self._steps = 0
         self._try_cost, self._try_steps0 = 0.0, 0  # seconds spent on the current try, its first step
+        self._last_extra = 0.0                     # what the last losing try cost over staying put
+        self._change = 0                           # +1 / -1: the last window was that much slower / faster
 
     @property
     def adapting(self) -> bool:
@@ -172,7 +176,15 @@ class ThreadGovernor:
     def _settled_window(self, median: float) -> None:
         self._times = []
         if self.reference is not None and abs(median / self.reference - 1) > self.change:
-            self.next_try, self.wait_s = self.clock, self.first_wait_s  # the machine changed: look again now
+            way = 1 if median > self.reference else -1
+            if self._change != way:  # one odd window is not yet a change: keep the reference
+                self._change = way
+                return
+            # Two windows the same way: the machine changed. Look again soon, as soon as the
+            # last losing try's cost allows (a quarter of the budget: noise cannot keep it trying).
+            self.wait_s = self.first_wait_s
+            self.next_try = min(self.next_try, self.clock + self._last_extra / (4 * self.budget))
+        self._change = 0
         self.reference = median
         if self.clock >= self.next_try:
             neighbours = [n for n in (self.threads + self.direction, self.threads - self.direction)
@@ -187,12 +199,15 @@ class ThreadGovernor:
         self._times = []
         self._skip = 1
         if not lost:
+            # Trying the count left behind again costs about 3 of its steps (one to start, two to
+            # see it lose), each as much slower as its last window was: spaced by the budget too.
+            self._last_extra = 3 * max(0.0, self.reference - median)
             self.threads, self.reference = tried, median
             self.wait_s = self.first_wait_s
             self.switches.append((self._steps, tried))
-            self.next_try = self.clock + self.wait_s
+            self.next_try = self.clock + max(self.wait_s, self._last_extra / self.budget)
             return
         # What the try cost over staying put, and a wait that keeps such costs within the budget.
-        extra = max(0.0, self._try_cost - steps * self.reference)
+        self._last_extra = max(0.0, self._try_cost - steps * self.reference)
         self.wait_s = min(self.wait_s * 2, self.max_wait_s)
-        self.next_try = self.clock + max(self.wait_s, extra / self.budget)
+        self.next_try = self.clock + max(self.wait_s, self._last_extra / self.budget)

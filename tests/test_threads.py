@@ -90,21 +90,25 @@ BUSY = {2: 0.297, 1: 0.205}
 HOG = {2: 1.32, 1: 0.114}  # one busy process beside the run: 529 s vs 46 s for 400 steps
 
 
-def simulate(governor, phases, noise=0.0, seed=0):
+def simulate(governor, phases, noise=0.0, seed=0, drift=False):
     """Run ``governor`` through (steps, costs) phases: the count used at each step, per phase,
-    and the simulated time spent."""
+    and the simulated time spent. ``drift``: the machine's own ups and downs as well, every step
+    time 0.7-1.4x for ten steps at a time; then also the time of the best count at every step."""
     import random
     rng = random.Random(seed)
-    used, spent, n = [], 0.0, governor.threads
+    used, spent, best, n, factor = [], 0.0, 0.0, governor.threads, 1.0
     for steps, costs in phases:
         counts = []
-        for _ in range(steps):
-            s = costs[n] * (1 + rng.uniform(-noise, noise))
+        for i in range(steps):
+            if drift and i % 10 == 0:
+                factor = rng.uniform(0.7, 1.4)
+            s = costs[n] * factor * (1 + rng.uniform(-noise, noise))
             spent += s
+            best += min(costs.values()) * factor
             counts.append(n)
             n = governor.observe(s)
         used.append(counts)
-    return used, spent
+    return (used, spent, best) if drift else (used, spent)
 
 
 def test_governor_keeps_all_cores_while_the_cpu_is_free():
@@ -135,6 +139,13 @@ def test_governor_leaves_a_busy_core_within_seconds_and_rarely_tries_it_again():
     (counts,), spent = simulate(gov, [(400, HOG)], noise=0.1)
     assert counts.index(1) <= 5 and counts[20:].count(2) <= 6  # a try costs ~4 s here: few of them
     assert spent <= 1.2 * 400 * HOG[1]  # against 11.6x on two threads throughout
+
+
+def test_noise_in_the_step_times_does_not_keep_it_trying():
+    for phases, within in (([(2000, FREE)], 1.05), ([(400, HOG)], 1.12), ([(300, FREE), (600, BUSY), (1200, FREE)], 1.08)):
+        gov = threads.ThreadGovernor(2)
+        _, spent, best = simulate(gov, phases, noise=0.1, drift=True)
+        assert spent <= within * best, (phases, spent / best, gov.switches)
 
 
 def test_governor_with_more_cores_walks_to_the_best_count():
