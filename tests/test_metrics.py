@@ -8,9 +8,12 @@ from __future__ import annotations
 import json
 import math
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import gradio as gr
+import pandas as pd
 import pytest
 import torch
 
@@ -357,3 +360,29 @@ def test_a_live_run_keeps_its_quality_curve_and_class_chart_across_a_restart(tin
     monkeypatch.setattr(race_tab, "registry", lambda: reg)
     *_, left_bars, right_bars = race_tab.live(f"{run.id}, {ring.id}", "", {})
     assert left_bars.visible is True and right_bars.visible is False  # classes for digits, none for a ring
+
+
+def test_the_live_view_redraws_the_curves_each_tick_and_the_raw_json_with_each_grid(tmp_path, monkeypatch):
+    from genapp.runs import RunRegistry
+    from genapp.ui import train_tab
+
+    reg = RunRegistry(tmp_path, max_concurrent=1)
+    monkeypatch.setattr(train_tab, "registry", lambda: reg)
+    run = reg.start("dcgan", "mnist", steps=100_000, batch_size=4, device="cpu", overrides={"ngf": 8, "ndf": 8},
+                    sample_every=100_000)
+    try:
+        deadline = time.time() + 60
+        while run.step < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        status, sample, loss, score, quality, bars, note, raw, runs, timeline, timer, seen = \
+            train_tab.live_view(run.id, {})
+        assert raw["run_id"] == run.id and sample is not None and timer.active
+        step = run.step
+        while run.step == step and time.time() < deadline:
+            time.sleep(0.05)
+        out = train_tab.live_view(run.id, seen)  # more steps, the same grid
+        assert isinstance(out[2], pd.DataFrame) and not out[2].empty  # the loss curve follows every step
+        assert out[1] == out[7] == gr.skip()  # the grid and the raw JSON wait for the next grid
+    finally:
+        reg.stop(run.id)
+        run.thread.join(60)
