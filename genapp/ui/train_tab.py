@@ -311,8 +311,8 @@ def status_markdown(snap: dict) -> str:
              f"step **{snap['step']:,} / {snap['total_steps']:,}**",
              f"**{snap['images_per_s']:,.0f}** images/s" + (" (bf16)" if snap.get("precision") == "bf16" else ""),
              f"ETA **{fmt_seconds(snap['eta_s'])}**",
-             *([f"on **{snap['threads']} of {snap['max_threads']} threads**: something else is using the CPU "
-                "(a browser drawing this page?), and fewer threads train faster then"]
+             *([f"on **{snap['threads']} of {snap['max_threads']} threads**: another program keeps a core busy "
+                "(this browser?), and fewer threads train faster then"]
                if snap["status"] == "running" and snap.get("max_threads") and snap["threads"] < snap["max_threads"]
                else []),
              f"elapsed {fmt_seconds(snap['elapsed_s'])}"]
