@@ -111,9 +111,9 @@ class ThreadGovernor:
     judged in windows (``min_steps`` steps and ``window_s`` seconds, or 3 steps of
     ``3 * window_s``) by their median. Now and then the run tries a neighbouring count (one
     thread fewer or more) for one window and moves there if its steps were faster by ``margin``.
-    A try is abandoned after two steps that were both half as slow again. The tries are spaced
-    so that the ones that lose cost at most ``budget`` of the run's time (at least 4, 8, ... 32 s
-    apart). Two windows in a row ``change`` slower or faster than the last one of the same count
+    A try is abandoned as soon as two of its steps each took over 1.5x the settled count's median.
+    The tries are spaced so that the ones that lose cost at most ``budget`` of the run's time (at
+    least 4, 8, ... 32 s apart). Two windows in a row ``change`` slower or faster than the last one of the same count
     mean the machine changed (a browser opened or closed), and the run tries again soon: at once
     where tries are cheap, and never so often that tries cost more than a quarter of the budget
     more (noise in the step times cannot keep it trying).
