@@ -362,7 +362,7 @@ def test_a_live_run_keeps_its_quality_curve_and_class_chart_across_a_restart(tin
     assert left_bars.visible is True and right_bars.visible is False  # classes for digits, none for a ring
 
 
-def test_the_live_view_redraws_the_curves_each_tick_and_the_raw_json_with_each_grid(tmp_path, monkeypatch):
+def test_the_live_view_redraws_the_curves_each_tick_and_the_rest_with_each_grid(tmp_path, monkeypatch):
     from genapp.runs import RunRegistry
     from genapp.ui import train_tab
 
@@ -382,7 +382,8 @@ def test_the_live_view_redraws_the_curves_each_tick_and_the_raw_json_with_each_g
             time.sleep(0.05)
         out = train_tab.live_view(run.id, seen)  # more steps, the same grid
         assert isinstance(out[2], pd.DataFrame) and not out[2].empty  # the loss curve follows every step
-        assert out[1] == out[7] == gr.skip()  # the grid and the raw JSON wait for the next grid
+        assert out[1] == out[7] == out[8] == gr.skip()  # the grid, the JSON and the runs list wait for a grid
+        assert runs["step"].iloc[0].endswith("/ 100,000")  # the runs list came with the first tick
     finally:
         reg.stop(run.id)
         run.thread.join(60)

@@ -436,7 +436,7 @@ def live_view(run_id: str, seen: dict | None):
         # The raw JSON (a closed panel) with each grid, not each tick: redrawing its tree every
         # second cost a watched run 14 % of its speed on 2 cores (PERFORMANCE.md, section 12).
         snap if new_sample or status_changed or not active else skip,
-        runs_table() if status_changed or not active else skip,
+        runs_table() if status_changed or new_sample or not active else skip,  # its step column too
         timeline,
         gr.Timer(active=active),
     )
