@@ -10,8 +10,8 @@ Each round, alternating:
    ``/train_start`` (gradio_client) and polled through ``/train_status`` every 2 s.
 2. **browser**: a fresh ``python app.py`` process and a headless Chromium (Debian's, the one the
    tests use) on the Train tab; Start is pressed there, and the page shows the run live until
-   FINISHED (the tab's 1-s timer: status, grid, curves, quality curve, class chart, raw JSON).
-
+   FINISHED (the tab's 1-s timer: status and curves; the grid, class chart, raw JSON and runs
+   list with each new grid).
 3. with ``--busy``: no browser, but one busy process beside the run (``while True: pass``, as a
    video call or a build would be), for the thread counts listed.
 

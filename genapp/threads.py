@@ -55,7 +55,12 @@ def train_threads() -> int:
 def train_governor() -> "ThreadGovernor | None":
     """The thread governor for an app training run; None where the count is pinned
     (``GENAPP_TRAIN_THREADS`` set) or there is one core to use."""
-    if os.environ.get("GENAPP_TRAIN_THREADS", "").strip() or train_threads() < 2:
+    raw = os.environ.get("GENAPP_TRAIN_THREADS", "").strip()
+    try:
+        pinned = bool(raw) and int(raw) > 0
+    except ValueError:  # not a number: env_int warned and uses all the cores, so adapt them
+        pinned = False
+    if pinned or train_threads() < 2:
         return None
     return ThreadGovernor(train_threads())
 
@@ -113,10 +118,10 @@ class ThreadGovernor:
     thread fewer or more) for one window and moves there if its steps were faster by ``margin``.
     A try is abandoned as soon as two of its steps each took over 1.5x the settled count's median.
     The tries are spaced so that the ones that lose cost at most ``budget`` of the run's time (at
-    least 4, 8, ... 32 s apart). Two windows in a row ``change`` slower or faster than the last one of the same count
-    mean the machine changed (a browser opened or closed), and the run tries again soon: at once
-    where tries are cheap, and never so often that tries cost more than a quarter of the budget
-    more (noise in the step times cannot keep it trying).
+    least 4, 8, ... 32 s apart). Two windows in a row ``change`` slower or faster than the last
+    one of the same count mean the machine changed (a browser opened or closed), and the run
+    tries again soon: at once where tries are cheap, and never so often that tries cost more than
+    a quarter of the budget more (noise in the step times cannot keep it trying).
     """
 
     def __init__(self, max_threads: int, *, window_s: float = 1.0, min_steps: int = 6, margin: float = 0.1,

@@ -186,6 +186,16 @@ def save_sample(model: GenerativeModel, fixed: dict[str, torch.Tensor], folder: 
     return path
 
 
+def _cpu_threads(device: torch.device, governor: ThreadGovernor | None) -> dict[str, int]:
+    """What a step record says of the CPU threads: the count the run settled on (not a passing
+    try) and, where it adapts them, of how many; nothing off the CPU."""
+    if device.type != "cpu":
+        return {}
+    if governor is None:
+        return {"threads": torch.get_num_threads()}
+    return {"threads": governor.threads, "max_threads": governor.max_threads}
+
+
 def train(
     model: GenerativeModel,
     cfg: TrainConfig,
@@ -256,10 +266,7 @@ def train(
             if now - window_t >= 1.0 or final:
                 ips = window_n / max(now - window_t, 1e-9)
                 window_t, window_n = now, 0
-            # CPU threads: the count the run settled on (not a passing try), and of how many.
-            cpu = {} if device.type != "cpu" else \
-                {"threads": governor.threads, "max_threads": governor.max_threads} if governor is not None else \
-                {"threads": torch.get_num_threads()}
+            cpu = _cpu_threads(device, governor)
             emit({"type": "step", "step": step, "losses": losses, "images_per_s": ips, **cpu})
             if step % cfg.log_every == 0 or final:
                 ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(),

@@ -166,6 +166,8 @@ def test_an_app_run_adapts_unless_its_count_is_pinned(monkeypatch):
     monkeypatch.setattr(threads, "cpu_cores", lambda: 2)
     monkeypatch.setenv("GENAPP_TRAIN_THREADS", "2")  # set by hand: kept as it is
     assert threads.train_governor() is None
+    monkeypatch.setenv("GENAPP_TRAIN_THREADS", "two")  # not a number: warned about, all cores, adapted
+    assert threads.train_governor().max_threads == 2
 
 
 def test_governor_on_one_core_never_changes_anything():
