@@ -12,7 +12,9 @@ visitors' requests need the CPU the kernel runs them first, and the run slows do
 moment instead of every request waiting behind it (``bench/load.py``; a run given ``cores - 1``
 threads instead measured the same under load and is slower alone). When something takes a core
 for longer (the browser drawing the live view on the same laptop), the run measures its own steps
-and moves to fewer threads while that lasts (:class:`ThreadGovernor`).
+and moves to fewer threads while that lasts (:class:`ThreadGovernor`). The command line
+(``python -m train``, normal priority) uses the same governor unless ``--threads N`` or
+``OMP_NUM_THREADS`` pins its count.
 
 PyTorch keeps the count per calling thread (a thread started later starts from the last value
 set), so each training thread and each request sets its own before it computes.

@@ -220,3 +220,54 @@ def test_the_train_tab_says_when_a_run_gave_up_a_core():
                   {"threads": None, "max_threads": None}):  # not on the CPU
         assert "threads" not in status_markdown({**snap, **quiet})
     assert "threads" not in status_markdown({**snap, "status": "finished", "threads": 1, "max_threads": 2})
+
+
+def _cli_in_a_thread(argv):
+    """``python -m train`` in a thread of its own: the count it sets belongs to that thread."""
+    from train.__main__ import main
+
+    out = {}
+
+    def work():
+        try:
+            out["rc"] = main(argv)
+        except SystemExit as exc:
+            out["exit"] = str(exc)
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    return out
+
+
+def test_the_command_line_adapts_its_threads_unless_pinned(tmp_path, monkeypatch, capsys):
+    from genapp.checkpoints import read_jsonl
+
+    class GivesACoreBack(threads.ThreadGovernor):  # as if a busy process took a core at step 13
+        def observe(self, seconds):
+            super().observe(seconds)
+            self.threads, self.trying = (1 if self._steps >= 13 else 2), None
+            return self.threads
+
+    monkeypatch.setattr(threads, "cpu_cores", lambda: 2)
+    monkeypatch.setattr(threads, "ThreadGovernor", GivesACoreBack)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    args = ["dcgan", "--dataset", "mnist", "--steps", "30", "--batch-size", "4", "--set", "ngf=8", "--set", "ndf=8",
+            "--sample-every", "100", "--device", "cpu"]
+
+    def recorded(folder):
+        return [(r["threads"], r.get("max_threads")) for r in read_jsonl(folder / "metrics.jsonl") if "loss_d" in r]
+
+    assert _cli_in_a_thread([*args, "--out", str(tmp_path / "auto")]) == {"rc": 0}  # the default: auto
+    assert recorded(tmp_path / "auto") == [(2, 2), (1, 2), (1, 2)]  # steps 10, 20, 30
+    assert "step 13: training on 1 of 2 threads (another program keeps a core busy" in capsys.readouterr().out
+    # A number pins the count; so does OMP_NUM_THREADS under auto (the long trainings' habit).
+    assert _cli_in_a_thread([*args, "--out", str(tmp_path / "one"), "--threads", "1"]) == {"rc": 0}
+    assert recorded(tmp_path / "one") == [(1, None)] * 3
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert _cli_in_a_thread([*args, "--out", str(tmp_path / "omp")]) == {"rc": 0}
+    assert all(max_threads is None for _, max_threads in recorded(tmp_path / "omp"))
+    assert "threads (" not in capsys.readouterr().out
+    for bad in ("0", "two", "-1"):
+        assert "--threads expects a whole number of at least 1, or auto" in \
+            _cli_in_a_thread([*args, "--out", str(tmp_path / "bad"), "--threads", bad])["exit"]

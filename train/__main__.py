@@ -46,6 +46,9 @@ def parser() -> argparse.ArgumentParser:
                    help="bf16: mixed precision (bf16 autocast); auto: bf16 where the GPU or CPU computes it "
                         "natively (AVX512-BF16 / AMX), else fp32. Default fp32, or the resumed run's")
     p.add_argument("--compile", action="store_true", help="torch.compile the networks first (for a GPU)")
+    p.add_argument("--threads", default="auto", metavar="N|auto",
+                   help="CPU threads. auto (default): all the cores, and fewer while another program keeps "
+                        "one busy (the run times its steps); OMP_NUM_THREADS, if set, pins the count instead")
     p.add_argument("--out", type=Path, help="run folder (default: $GENAPP_RUNS_DIR/NNNNN-<family>-<dataset>)")
     p.add_argument("--resume", type=Path, metavar="DIR", help="continue the run in DIR from its last checkpoint")
     p.add_argument("--init-from", metavar="MODEL",
@@ -72,6 +75,26 @@ def _overrides(pairs: list[str]) -> dict:
     return out
 
 
+def _thread_governor(value: str):
+    """Apply ``--threads``: a number pins this process's count; ``auto`` returns a
+    :class:`genapp.threads.ThreadGovernor` over all the cores (None where there is one core, or
+    ``OMP_NUM_THREADS`` already pins the count)."""
+    from genapp import threads
+
+    if value.strip().lower() == "auto":
+        if os.environ.get("OMP_NUM_THREADS", "").strip() or threads.cpu_cores() < 2:
+            return None
+        return threads.ThreadGovernor(threads.cpu_cores())
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise SystemExit(f"--threads expects a whole number of at least 1, or auto; got {value!r}.")
+    threads.use_threads(n)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     import torch
@@ -89,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"{name} must be at least 1.")
     if args.minutes is not None and not args.minutes > 0:
         raise SystemExit("--minutes must be more than 0.")
+    governor = _thread_governor(args.threads)
     if args.push_to_hub:  # a missing token or a bad repo id should stop us before training, not after
         from genapp.hub import HubError, check_repo_id, resolve_token
         try:
@@ -153,17 +177,24 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
     bar = tqdm(total=None if steps == UNLIMITED else steps, initial=start_step, desc=f"{model.family}/{model.config.dataset}", unit="step")
     last = {}
+    settled = {"threads": governor.threads if governor else None}
 
     def on_event(e):
         if e["type"] == "step":
             bar.update(1)
+            if governor is not None and e.get("threads") != settled["threads"]:
+                settled["threads"] = e.get("threads")
+                why = ("another program keeps a core busy, and fewer threads train faster then"
+                       if e["threads"] < governor.max_threads else "the cores are free again")
+                bar.write(f"step {e['step']}: training on {e['threads']} of {governor.max_threads} threads ({why})")
             if e["step"] % 10 == 0:
                 bar.set_postfix({k: f"{v:.3g}" for k, v in list(e["losses"].items())[:4]})
         elif e["type"] == "sample" and e.get("metrics"):
             last.update(e["metrics"])
     t0 = time.time()
     try:
-        end = train(model, cfg, folder, start_step=start_step, dataset=ds, on_event=on_event, should_stop=stop.is_set)
+        end = train(model, cfg, folder, start_step=start_step, dataset=ds, on_event=on_event, should_stop=stop.is_set,
+                    threads=governor)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         stop.set()
         end = {"status": "stopped", "step": start_step}
