@@ -19,7 +19,7 @@ python bench/time_to_quality.py --budget 120 --every 30 2>&1 | tee bench/out/tim
 python bench/time_to_quality.py --budget 120 --every 30 --batch-size 64 --precision fp32 2>&1 | tee bench/out/time_to_quality_b64.txt
 python bench/latency.py --n 30 --count 64 2>&1 | grep -v "^Closing" | tee bench/out/latency.txt
 python bench/load.py --users 16 --calls 10 --count 64 2>&1 | tee bench/out/load.txt
-python bench/cli_threads.py --steps 400 --rounds 2 2>&1 | tee bench/out/cli_threads.txt              # python -m train beside a busy process
+python bench/cli_threads.py --steps 400 --rounds 2 --twins 2>&1 | tee bench/out/cli_threads.txt              # python -m train beside a busy process
 python bench/judge_sensitivity.py 2>&1 | tee bench/out/judge_sensitivity.txt                              # what the 3x-floor target asks
 if [ -x /usr/bin/chromium ]; then
   python bench/live_view_cost.py --steps 400 --rounds 2 --threads 2,auto --busy 1,auto 2>&1 | tee bench/out/live_view_cost.txt          # the same run, watched in a browser or not
