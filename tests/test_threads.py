@@ -268,6 +268,12 @@ def test_the_command_line_adapts_its_threads_unless_pinned(tmp_path, monkeypatch
     assert _cli_in_a_thread([*args, "--out", str(tmp_path / "omp")]) == {"rc": 0}
     assert all(max_threads is None for _, max_threads in recorded(tmp_path / "omp"))
     assert "threads (" not in capsys.readouterr().out
+    # Off the CPU (a GPU run) the steps carry no thread count, and the command line says nothing of it.
+    from genapp import trainer
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    monkeypatch.setattr(trainer, "_cpu_threads", lambda device, governor: {})
+    assert _cli_in_a_thread([*args, "--out", str(tmp_path / "gpu")]) == {"rc": 0}
+    assert "threads (" not in capsys.readouterr().out
     for bad in ("0", "two", "-1"):
         assert "--threads expects a whole number of at least 1, or auto" in \
             _cli_in_a_thread([*args, "--out", str(tmp_path / "bad"), "--threads", bad])["exit"]

@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     def on_event(e):
         if e["type"] == "step":
             bar.update(1)
-            if governor is not None and e.get("threads") != settled["threads"]:
+            if governor is not None and e.get("threads") not in (None, settled["threads"]):  # None: off the CPU
                 settled["threads"] = e.get("threads")
                 why = ("another program keeps a core busy, and fewer threads train faster then"
                        if e["threads"] < governor.max_threads else "the cores are free again")
