@@ -54,17 +54,18 @@ def train_threads() -> int:
     return env_int("GENAPP_TRAIN_THREADS", cpu_cores())
 
 
-def train_governor() -> "ThreadGovernor | None":
-    """The thread governor for an app training run; None where the count is pinned
-    (``GENAPP_TRAIN_THREADS`` set) or there is one core to use."""
-    raw = os.environ.get("GENAPP_TRAIN_THREADS", "").strip()
+def train_governor(pin_var: str = "GENAPP_TRAIN_THREADS") -> "ThreadGovernor | None":
+    """The thread governor of a training run over all the cores; None where the environment
+    variable ``pin_var`` pins the count (the app's ``GENAPP_TRAIN_THREADS``; the command line's
+    ``OMP_NUM_THREADS``) or there is one core to use."""
+    raw = os.environ.get(pin_var, "").strip()
     try:
         pinned = bool(raw) and int(raw) > 0
-    except ValueError:  # not a number: env_int warned and uses all the cores, so adapt them
+    except ValueError:  # not a number: the count falls back to all the cores, so adapt them
         pinned = False
-    if pinned or train_threads() < 2:
+    if pinned or cpu_cores() < 2:
         return None
-    return ThreadGovernor(train_threads())
+    return ThreadGovernor(cpu_cores())
 
 
 def serve_threads() -> int:

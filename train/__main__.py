@@ -76,15 +76,13 @@ def _overrides(pairs: list[str]) -> dict:
 
 
 def _thread_governor(value: str):
-    """Apply ``--threads``: a number pins this process's count; ``auto`` returns a
-    :class:`genapp.threads.ThreadGovernor` over all the cores (None where there is one core, or
-    ``OMP_NUM_THREADS`` already pins the count)."""
+    """Apply ``--threads``: a number pins this process's count; ``auto`` returns the governor of
+    :func:`genapp.threads.train_governor` (None where there is one core, or ``OMP_NUM_THREADS``
+    already pins the count)."""
     from genapp import threads
 
     if value.strip().lower() == "auto":
-        if os.environ.get("OMP_NUM_THREADS", "").strip() or threads.cpu_cores() < 2:
-            return None
-        return threads.ThreadGovernor(threads.cpu_cores())
+        return threads.train_governor("OMP_NUM_THREADS")
     try:
         n = int(value)
     except ValueError:
@@ -177,13 +175,14 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
     bar = tqdm(total=None if steps == UNLIMITED else steps, initial=start_step, desc=f"{model.family}/{model.config.dataset}", unit="step")
     last = {}
-    settled = {"threads": governor.threads if governor else None}
+    shown_threads = governor.threads if governor else None  # the count the bar last spoke of
 
     def on_event(e):
+        nonlocal shown_threads
         if e["type"] == "step":
             bar.update(1)
-            if governor is not None and e.get("threads") not in (None, settled["threads"]):  # None: off the CPU
-                settled["threads"] = e.get("threads")
+            if governor is not None and e.get("threads") not in (None, shown_threads):  # None: off the CPU
+                shown_threads = e["threads"]
                 why = ("another program keeps a core busy, and fewer threads train faster then"
                        if e["threads"] < governor.max_threads else "the cores are free again")
                 bar.write(f"step {e['step']}: training on {e['threads']} of {governor.max_threads} threads ({why})")
