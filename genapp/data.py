@@ -6,7 +6,8 @@ generators) converts at its own edge. Batches are dicts:
 * ``mnist`` / ``fashion``: ``{"x": (B,1,28,28), "y": (B,)}``
 * ``toy1010``: ``{"x": (B,4)}`` -- the course's [1,0,1,0] pattern with uniform jitter
 * ``ring``: ``{"x": (B,2)}`` -- 8 Gaussians on a circle of radius 2, sigma 0.02
-* ``edges2shoes``: ``{"a": edges, "b": photos}`` (paired, (B,3,S,S))
+* ``edges2shoes``: ``{"a": edges, "b": photos, "outline": the shoe's outline}`` (paired, (B,3,S,S);
+  the outline is what a hand sketch looks like, :mod:`genapp.outlines`)
 * ``horse2zebra``: ``{"a": horses, "b": zebras}`` (unpaired, (B,3,S,S))
 
 Files come from ``$GENAPP_DATA_DIR`` (default ``./data``); when one is missing and the machine is
@@ -33,6 +34,7 @@ CLASS_NAMES = {"mnist": MNIST_CLASSES, "fashion": FASHION_CLASSES}
 # Fraction of the paired / unpaired training files kept aside as our own validation split
 # (the official test splits are held back for independent evaluation).
 HOLDOUT_FRACTION = 0.1
+EDGES2SHOES_SIZE = 256    # each half of an edges2shoes file is 256 x 256
 
 RING_MODES = 8
 RING_RADIUS = 2.0
@@ -208,14 +210,32 @@ def _split_files(files: list[Path], split: str) -> list[Path]:
     return files[-n_hold:] if split in ("val", "test") else files[:-n_hold]
 
 
-def load_edges2shoes(size: int, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+def _resize_stack(x: np.ndarray, size: int) -> np.ndarray:
+    """(N, C, S, S) uint8 -> (N, C, size, size), with the bicubic resize the folders are decoded with."""
+    from PIL import Image
+
+    if x.shape[-1] == size:
+        return x
+    return np.stack([np.asarray(Image.fromarray(im.transpose(1, 2, 0)).resize((size, size), Image.BICUBIC))
+                     for im in x]).transpose(0, 3, 1, 2).copy()
+
+
+def load_edges2shoes(size: int, split: str = "train") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edge maps, photos and the shoes' outlines (:mod:`genapp.outlines`, found at the files' 256 px)."""
+    from .outlines import outlines
+
     folder = data_dir() / "edges2shoes" / "train"
     expected = "edges2shoes/train/*_AB.jpg (512x256, edges left, photo right)"
     _ensure_archive("edges2shoes", lambda: folder.exists() and any(folder.glob("*_AB.jpg")), expected)
     files = list(folder.glob("*_AB.jpg"))
     files = _split_files(files, split)
-    return _cached(f"edges2shoes-{split}-{size}-{len(files)}",
-                   lambda: _decode_folder(files, size, split_ab=True))
+
+    def build():
+        a, b = _decode_folder(files, size, split_ab=True)
+        full = (a, b) if size == EDGES2SHOES_SIZE else _decode_folder(files, EDGES2SHOES_SIZE, split_ab=True)
+        return a, b, _resize_stack(outlines(*full), size)
+
+    return _cached(f"edges2shoes-outlined-{split}-{size}-{len(files)}", build)
 
 
 def load_horse2zebra(size: int, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
@@ -313,8 +333,8 @@ def load_dataset(name: str, split: str = "train", image_size: int | None = None)
                                                 align_corners=False).round().clamp(0, 255).to(torch.uint8)
         ds = Dataset(name, {"x": x, "y": torch.from_numpy(y.astype(np.int64))})
     elif name == "edges2shoes":
-        a, b = load_edges2shoes(image_size or 64, split)
-        ds = Dataset(name, {"a": torch.from_numpy(a), "b": torch.from_numpy(b)})
+        a, b, outline = load_edges2shoes(image_size or 64, split)
+        ds = Dataset(name, {"a": torch.from_numpy(a), "b": torch.from_numpy(b), "outline": torch.from_numpy(outline)})
     else:
         a, b = load_horse2zebra(image_size or 64, split)
         ds = Dataset(name, {"a": torch.from_numpy(a), "b": torch.from_numpy(b)}, paired=False)

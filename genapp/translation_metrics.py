@@ -208,26 +208,37 @@ def _l1_per_image(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def pix2pix_metrics(model, batch_size: int = 50) -> dict[str, Any]:
-    """L1 (pixels in [0, 1]) of generated vs real photos on the held-out pairs, with references."""
+    """L1 (pixels in [0, 1]) of generated vs real photos on the held-out pairs, with references.
+
+    ``l1`` translates the held-out edge maps; ``l1_outline`` the same shoes' outlines alone
+    (:mod:`genapp.outlines`), the sparse kind of drawing people make at the Sketch tab.
+    """
     size = model.config.image_size
     val, train = load_dataset("edges2shoes", "val", size), load_dataset("edges2shoes", "train", size)
     edges, photos = val.tensors["a"].float() / 255.0, val.tensors["b"].float() / 255.0
-    fake = torch.cat([model.translate(edges[i:i + batch_size]) for i in range(0, len(edges), batch_size)])
+    outlines = val.tensors["outline"].float() / 255.0
+
+    def translate_all(x):
+        return torch.cat([model.translate(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+
     mean_photo = (train.tensors["b"].float() / 255.0).mean(0, keepdim=True)
-    l1 = _l1_per_image(fake, photos)
+    l1 = _l1_per_image(translate_all(edges), photos)
     return {"heldout_pairs": len(edges), "image_size": size,
             "l1": round(float(l1.mean()), 4), "l1_median": round(float(l1.median()), 4),
+            "l1_outline": round(float(_l1_per_image(translate_all(outlines), photos).mean()), 4),
             "l1_mean_train_photo": round(float(_l1_per_image(mean_photo.expand_as(photos), photos).mean()), 4),
             "l1_edges_as_photo": round(float(_l1_per_image(edges, photos).mean()), 4)}
 
 
 def pix2pix_sheet(model, n: int = SHEET_N) -> tuple[torch.Tensor, int]:
-    """Rows: held-out edges, generated shoes, real shoes (a grid of 3 x n)."""
+    """Rows: held-out edges, generated shoes, the shoes' outlines, shoes generated from those, real
+    shoes (a grid of 5 x n)."""
     val = load_dataset("edges2shoes", "val", model.config.image_size)
     step = max(1, len(val.tensors["a"]) // n)
     edges = val.tensors["a"][::step][:n].float() / 255.0
+    outlines = val.tensors["outline"][::step][:n].float() / 255.0
     photos = val.tensors["b"][::step][:n].float() / 255.0
-    return torch.cat([edges, model.translate(edges), photos]), n
+    return torch.cat([edges, model.translate(edges), outlines, model.translate(outlines), photos]), n
 
 
 # ---------------------------------------------------------------- CycleGAN

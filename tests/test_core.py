@@ -807,6 +807,76 @@ def test_pix2pix_jitters_its_training_pairs_only_when_asked(monkeypatch):
         tiny("pix2pix", augment="maybe")
 
 
+def test_outlines_are_closed_one_pixel_boundaries_of_the_shoe():
+    from genapp.outlines import outlines, silhouettes
+
+    # a dark "shoe" (an ellipse with a white hole, like a shoe's opening) on a white page, and a
+    # second one cut by the frame's bottom edge; the edge maps hold only part of the contour
+    yy, xx = torch.meshgrid(torch.arange(256.0), torch.arange(256.0), indexing="ij")
+    inside = ((xx - 128) / 100) ** 2 + ((yy - 140) / 60) ** 2 <= 1
+    hole = ((xx - 150) / 30) ** 2 + ((yy - 120) / 15) ** 2 <= 1
+    cut = ((xx - 128) / 90) ** 2 + ((yy - 250) / 50) ** 2 <= 1
+    photos = torch.full((2, 3, 256, 256), 255, dtype=torch.uint8)
+    photos[0][:, inside & ~hole] = 60
+    photos[1][:, cut] = 90
+    edges = torch.full_like(photos, 255)
+    photos_np, edges_np = photos.numpy(), edges.numpy()
+    masks = torch.from_numpy(silhouettes(edges_np, photos_np))
+    iou = (masks[0] & inside).sum() / (masks[0] | inside).sum()
+    assert iou > 0.95                          # the hole is filled: the shape is the whole shoe
+    line = torch.from_numpy(outlines(edges_np, photos_np))[:, 0] < 128
+    assert line.shape == (2, 256, 256) and torch.from_numpy(outlines(edges_np, photos_np)).shape == (2, 3, 256, 256)
+    # the outline runs along the ellipse: every line pixel within 3 px of it, and all the way round
+    ring = (((xx - 128) / 100) ** 2 + ((yy - 140) / 60) ** 2 - 1).abs() < 0.1
+    assert line[0][~ring].sum() == 0 and line[0].sum() > 2 * 3.14 * 80
+    assert not line[0][120, 150] and not line[0][:, :20].any()   # nothing at the hole or off the shoe
+    # the shape cut by the frame is closed along the frame (a drawing is a closed line)
+    assert line[1][255, 60:196].all() and line[1][:190].sum() == 0
+
+
+def test_sketch_mix_swaps_a_share_of_edge_maps_for_outlines():
+    from genapp.models.augment import sketch_mix
+
+    n = 400
+    edges = torch.ones(n, 3, 32, 32)
+    edges[:, :, ::4, :] = 0.0                     # "interior lines" everywhere
+    outline = torch.ones(n, 3, 32, 32)
+    outline[:, :, :, 0] = 0.0                     # one outline line
+    assert torch.equal(sketch_mix(edges, outline, 0.0), edges)
+    out = sketch_mix(edges, outline, 0.5, generator=torch.Generator().manual_seed(0))
+    as_edges = (out == edges).flatten(1).all(1)
+    as_outline = (out == outline).flatten(1).all(1)
+    partial = ~as_edges & ~as_outline
+    assert 0.4 < as_edges.float().mean() < 0.6      # about half kept
+    assert 0.18 < as_outline.float().mean() < 0.32 and 0.18 < partial.float().mean() < 0.32
+    # a partial sketch: the whole outline plus the edge map's lines in some cells, never new lines
+    p = out[partial]
+    assert (p[:, :, :, 0] == 0).all() and (p >= torch.minimum(edges[:1], outline[:1])).all()
+    kept = (p[:, 0, ::4, 1:] == 0).float().mean()
+    assert 0.3 < kept < 0.7
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        sketch_mix(edges, outline, 1.5)
+
+
+def test_pix2pix_trains_on_outlines_only_when_asked(monkeypatch):
+    from genapp.models import pix2pix as p2p
+
+    seen = []
+    real = p2p.sketch_mix
+    monkeypatch.setattr(p2p, "sketch_mix", lambda a, o, p: seen.append(p) or real(a, o, p))
+    for share, expected in ((0.5, [0.5]), (0.0, [])):
+        seen.clear()
+        model = tiny("pix2pix", sketches=share)
+        model.setup_training()
+        batch = tiny_batch(model)
+        assert batch["outline"].shape == batch["a"].shape
+        model.train_step(batch)
+        assert seen == expected
+    for bad in (1.5, -0.1, "half", True):
+        with pytest.raises(ValueError, match="sketches must be a number between 0 and 1"):
+            tiny("pix2pix", sketches=bad)
+
+
 def test_cyclegan_jitters_each_side_on_its_own_only_when_asked(monkeypatch):
     from genapp.models import cyclegan as cg
 

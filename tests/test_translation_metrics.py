@@ -28,6 +28,8 @@ class OraclePix2Pix:
         self.config = build_model("pix2pix", "edges2shoes", image_size=SIZE, ngf=8, ndf=8).config
         val = load_dataset("edges2shoes", "val", SIZE)
         self.pairs = {bytes(a.numpy()): b.float() / 255.0 for a, b in zip(val.tensors["a"], val.tensors["b"])}
+        # ... and for each held-out outline too (a perfect model makes the shoe from its outline)
+        self.pairs.update({bytes(o.numpy()): b.float() / 255.0 for o, b in zip(val.tensors["outline"], val.tensors["b"])})
 
     def translate(self, x, direction=None):
         return torch.stack([self.pairs[bytes((xi * 255).round().to(torch.uint8).numpy())] for xi in x])
@@ -36,7 +38,7 @@ class OraclePix2Pix:
 def test_pix2pix_l1_is_zero_for_a_perfect_model_and_positive_for_an_untrained_one():
     perfect = TM.pix2pix_metrics(OraclePix2Pix())
     assert perfect["heldout_pairs"] == 100 and perfect["image_size"] == SIZE
-    assert perfect["l1"] == 0.0
+    assert perfect["l1"] == 0.0 and perfect["l1_outline"] == 0.0
     # the references: a shoe-shaped blur and the edge map are both far from the photos
     assert 0.05 < perfect["l1_mean_train_photo"] < 0.5 and 0.05 < perfect["l1_edges_as_photo"] < 0.6
     torch.manual_seed(0)
@@ -45,10 +47,11 @@ def test_pix2pix_l1_is_zero_for_a_perfect_model_and_positive_for_an_untrained_on
     assert m["family"] == "pix2pix" and 0.05 < m["l1"] < 1.0
 
 
-def test_pix2pix_sheet_rows_are_edges_generated_real():
+def test_pix2pix_sheet_rows_are_edges_generated_outlines_generated_real():
     grid, n = TM.pix2pix_sheet(OraclePix2Pix(), n=4)
-    assert n == 4 and grid.shape == (12, 3, SIZE, SIZE)
-    assert torch.allclose(grid[4:8], grid[8:12])  # the oracle's shoes are the real ones
+    assert n == 4 and grid.shape == (20, 3, SIZE, SIZE)
+    assert torch.allclose(grid[4:8], grid[16:20]) and torch.allclose(grid[12:16], grid[16:20])  # the oracle's shoes are real
+    assert grid[8:12].mean() > grid[0:4].mean() > grid[16:20].mean() * 0.5  # outlines: sparser lines than edge maps
 
 
 @pytest.fixture(scope="module")

@@ -33,3 +33,27 @@ def random_jitter(*images: torch.Tensor, generator: torch.Generator | None = Non
         out.append(crop.flip(-1) if mirror[k] else crop)
     out = torch.stack(out)
     return tuple(out.split([x.size(1) for x in images], 1))
+
+
+SKETCH_CELLS = 4     # the edge map is kept or dropped in a 4 x 4 grid of cells for a partial sketch
+
+
+def sketch_mix(edges: torch.Tensor, outline: torch.Tensor, p: float,
+               generator: torch.Generator | None = None) -> torch.Tensor:
+    """Edge maps, some swapped for sketch-like inputs (all (N, C, S, S) in [0, 1], dark lines on white).
+
+    With probability ``p`` a pair's edge map is replaced: half of those by the shoe's outline alone
+    (:mod:`genapp.outlines`), half by the outline plus the edge map's lines in a random half of a
+    4 x 4 grid of cells -- an outline with some laces or a sole line, as people draw shoes. The
+    photo stays the target, so the U-Net learns to fill an outline with a whole shoe.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"sketches must be between 0 and 1 (got {p}).")
+    if p == 0.0:
+        return edges
+    n = edges.size(0)
+    r = torch.rand(n, generator=generator).to(edges.device).view(n, 1, 1, 1)
+    keep = (torch.rand(n, 1, SKETCH_CELLS, SKETCH_CELLS, generator=generator) < 0.5).to(edges.device, edges.dtype)
+    keep = F.interpolate(keep, size=edges.shape[-2:], mode="nearest")
+    partial = torch.minimum(outline, 1.0 - keep * (1.0 - edges))      # darker of outline and kept lines
+    return torch.where(r < p / 2, outline, torch.where(r < p, partial, edges))

@@ -3,7 +3,9 @@
 G: U-Net (encoder-decoder with skip connections), Tanh out, inputs in [-1, 1].
 D: PatchGAN on (edges, photo) pairs -- it judges overlapping 70x70 patches, not the whole image.
 Loss: cGAN (BCE on patch logits) + lambda * L1(G(x), y) with lambda = 100; Adam 2e-4, beta1 0.5.
-Each training pair is randomly jittered and mirrored, as in the paper (``augment``).
+Each training pair is randomly jittered and mirrored, as in the paper (``augment``), and a share
+of the edge maps is swapped for the shoe's outline, whole or with some of its lines, so a sparse
+hand drawing also becomes a shoe (``sketches``, :mod:`genapp.outlines`).
 64 px by default (CPU-friendly; 128 px with a GPU). Instance norm instead of batch norm so one
 sketch gives the same shoe alone or in a batch.
 """
@@ -15,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from ..config import ModelConfig
-from .augment import random_jitter
+from .augment import random_jitter, sketch_mix
 from .base import AdversarialModel, from_tanh_space, to_tanh_space
 from .layers import PatchDiscriminator, UNetGenerator, init_dcgan_weights
 
@@ -29,6 +31,7 @@ class Pix2PixConfig(ModelConfig):
     ndf: int = 64
     l1_weight: float = 100.0      # lambda in the paper
     augment: bool = True          # the paper's random jitter + mirroring of each training pair (augment.py)
+    sketches: float = 0.5         # share of pairs whose edge map becomes an outline sketch (augment.sketch_mix)
 
 
 class Pix2Pix(AdversarialModel):
@@ -44,12 +47,17 @@ class Pix2Pix(AdversarialModel):
         c = self.config
         if not isinstance(c.augment, bool):
             raise ValueError(f"augment must be true or false (got {c.augment!r}).")
+        if isinstance(c.sketches, bool) or not isinstance(c.sketches, (int, float)) or not 0 <= c.sketches <= 1:
+            raise ValueError(f"sketches must be a number between 0 and 1 (got {c.sketches!r}).")
         self.generator = UNetGenerator(c.channels, c.channels, c.image_size, c.ngf)
         self.discriminator = PatchDiscriminator(c.channels * 2, c.ndf)
         init_dcgan_weights(self)
 
     def train_step(self, batch):
-        a, b = to_tanh_space(batch["a"]), to_tanh_space(batch["b"])
+        a = batch["a"]
+        if self.config.sketches and "outline" in batch:
+            a = sketch_mix(a, batch["outline"], float(self.config.sketches))
+        a, b = to_tanh_space(a), to_tanh_space(batch["b"])
         if self.config.augment:
             a, b = random_jitter(a, b)
         fake = self.generator(a)
