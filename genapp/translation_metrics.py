@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from safetensors.torch import save_file
@@ -207,11 +208,27 @@ def _l1_per_image(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return (a.float() - b.float()).abs().flatten(1).mean(1)
 
 
+def _shape(photos: torch.Tensor) -> torch.Tensor:
+    """(N, 3, S, S) photos in [0, 1] -> (N, S, S) bool silhouettes of the shoe in each."""
+    from .outlines import silhouettes
+
+    u8 = (photos.float() * 255).round().clamp(0, 255).to(torch.uint8).numpy()
+    return torch.from_numpy(silhouettes(np.full_like(u8, 255), u8))
+
+
+def _mean_iou(a: torch.Tensor, b: torch.Tensor) -> float:
+    inter, union = (a & b).flatten(1).sum(1).float(), (a | b).flatten(1).sum(1).float()
+    return float((inter / union.clamp(min=1)).mean())
+
+
 def pix2pix_metrics(model, batch_size: int = 50) -> dict[str, Any]:
     """L1 (pixels in [0, 1]) of generated vs real photos on the held-out pairs, with references.
 
     ``l1`` translates the held-out edge maps; ``l1_outline`` the same shoes' outlines alone
-    (:mod:`genapp.outlines`), the sparse kind of drawing people make at the Sketch tab.
+    (:mod:`genapp.outlines`), the sparse kind of drawing people make at the Sketch tab. Colours
+    are a guess from an outline, so L1 says little about whether the shoe *follows the drawing*;
+    ``shape_iou`` / ``shape_iou_outline`` do: the mean intersection over union of the generated
+    shoe's silhouette (its non-white pixels, holes filled) with the real shoe's.
     """
     size = model.config.image_size
     val, train = load_dataset("edges2shoes", "val", size), load_dataset("edges2shoes", "train", size)
@@ -222,10 +239,14 @@ def pix2pix_metrics(model, batch_size: int = 50) -> dict[str, Any]:
         return torch.cat([model.translate(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
 
     mean_photo = (train.tensors["b"].float() / 255.0).mean(0, keepdim=True)
-    l1 = _l1_per_image(translate_all(edges), photos)
+    from_edges, from_outlines = translate_all(edges), translate_all(outlines)
+    l1 = _l1_per_image(from_edges, photos)
+    real_shape = _shape(photos)
     return {"heldout_pairs": len(edges), "image_size": size,
             "l1": round(float(l1.mean()), 4), "l1_median": round(float(l1.median()), 4),
-            "l1_outline": round(float(_l1_per_image(translate_all(outlines), photos).mean()), 4),
+            "l1_outline": round(float(_l1_per_image(from_outlines, photos).mean()), 4),
+            "shape_iou": round(_mean_iou(_shape(from_edges), real_shape), 4),
+            "shape_iou_outline": round(_mean_iou(_shape(from_outlines), real_shape), 4),
             "l1_mean_train_photo": round(float(_l1_per_image(mean_photo.expand_as(photos), photos).mean()), 4),
             "l1_edges_as_photo": round(float(_l1_per_image(edges, photos).mean()), 4)}
 

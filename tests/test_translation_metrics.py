@@ -39,6 +39,7 @@ def test_pix2pix_l1_is_zero_for_a_perfect_model_and_positive_for_an_untrained_on
     perfect = TM.pix2pix_metrics(OraclePix2Pix())
     assert perfect["heldout_pairs"] == 100 and perfect["image_size"] == SIZE
     assert perfect["l1"] == 0.0 and perfect["l1_outline"] == 0.0
+    assert perfect["shape_iou"] == 1.0 and perfect["shape_iou_outline"] == 1.0
     # the references: a shoe-shaped blur and the edge map are both far from the photos
     assert 0.05 < perfect["l1_mean_train_photo"] < 0.5 and 0.05 < perfect["l1_edges_as_photo"] < 0.6
     torch.manual_seed(0)
