@@ -4,8 +4,14 @@ The pix2pix shoe model was trained on edges2shoes, whose inputs are HED edge map
 1 px at 256 px) dark lines on white, the shoe filling the frame, side view. A finger or mouse
 drawing is nothing like that -- thick strokes, off-centre, small or huge -- so
 :func:`sketch_to_edges` turns any drawing or upload into that look before the model sees it:
-ink mask -> crop to the ink -> fit and centre in a 256 px square -> thin every stroke to one
-pixel (Zhang & Suen 1984) -> dark lines on white.
+ink mask -> crop to the ink -> place it in a 256 px square the way edges2shoes places its shoes
+-> thin every stroke to one pixel (Zhang & Suen 1984) -> dark lines on white.
+
+Where edges2shoes puts a shoe (measured on our 900 training pairs, the box around the ink of each
+edge map): its longer side spans the frame to within a few pixels (a low shoe x 2-253, a boot
+y 5-252), centred left to right, and the sole sits on one line whatever the shoe's height (the
+box ends at y 249-254 for half of them, median 252). So a low shoe lies at the bottom of the
+frame, not in its middle; drawn in the middle, pix2pix paints a smeared second sole below it.
 """
 from __future__ import annotations
 
@@ -15,7 +21,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 EDGE_SIZE = 256        # edges2shoes stores 256 x 256 edge maps
-FILL = 0.94            # the shoe spans almost the whole frame in edges2shoes
+FILL = 0.97            # the longer side of the shoe's box: 248 of 256 px, as in edges2shoes
+SOLE = 252 / 256       # where the box ends (the sole), as a fraction of the frame's height
 MIN_INK_PIXELS = 12    # fewer dark pixels than this is an empty canvas (or a stray click)
 
 
@@ -104,11 +111,20 @@ def sketch_to_edges(img: Image.Image, size: int = EDGE_SIZE, fill: float = FILL)
     nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
     crop = crop.resize((nw, nh), Image.BILINEAR)
     canvas = Image.new("L", (size, size), 0)
-    canvas.paste(crop, ((size - nw) // 2, (size - nh) // 2))
+    top = max(0, min(size - nh, round(size * SOLE) - nh))  # sole on edges2shoes' line, centred across
+    canvas.paste(crop, ((size - nw) // 2, top))
     # A line must stay connected through the resize before it is thinned back to one pixel.
     canvas = canvas.filter(ImageFilter.MaxFilter(3))
     skeleton = thin(np.asarray(canvas) > 64)
-    out = np.where(skeleton, 0, 255).astype(np.uint8)
+    # Thinning keeps a stroke's middle line, half a stroke inside the box: put that line's box
+    # on the sole line, centred across.
+    ys, xs = np.nonzero(skeleton)
+    dy = min(round(size * SOLE) - 1 - ys.max(), size - 1 - ys.max())
+    dy = max(dy, -ys.min())
+    dx = (size - 1 - xs.max() - xs.min()) // 2
+    placed = np.zeros_like(skeleton)
+    placed[ys + dy, xs + dx] = True
+    out = np.where(placed, 0, 255).astype(np.uint8)
     return Image.fromarray(out, "L").convert("RGB")
 
 

@@ -14,7 +14,7 @@ import pytest
 import torch
 from gradio_client import handle_file
 from gradio_client.exceptions import AppError
-from PIL import Image
+from PIL import Image, ImageDraw
 
 # Gradio's queue statistics use pandas options that pandas 3 deprecates; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")
@@ -289,18 +289,38 @@ def test_z_from_seed_is_the_z_behind_generate(app_env):
     assert torch.allclose(model.decode(z[None]), model.generate(1, seed=11))
 
 
-def test_sketch_preprocessing_gives_thin_centred_lines():
+def test_sketch_preprocessing_gives_thin_lines_placed_like_edges2shoes():
     from genapp.drawing import EmptySketch, example_sketches, sketch_to_edges
 
-    for img in example_sketches().values():
+    for name, img in example_sketches().items():
         edges = np.asarray(sketch_to_edges(img).convert("L")) < 128
         assert edges.shape == (256, 256)
         ys, xs = np.nonzero(edges)
-        assert max(ys.max() - ys.min(), xs.max() - xs.min()) >= 0.9 * 256  # fills the frame
-        assert abs((ys.max() + ys.min()) / 2 - 128) < 4 and abs((xs.max() + xs.min()) / 2 - 128) < 4  # centred
+        assert max(ys.max() - ys.min(), xs.max() - xs.min()) >= 0.93 * 256, name  # fills the frame
+        assert abs((xs.max() + xs.min()) / 2 - 128) < 4, name                    # centred left to right
+        assert 248 <= ys.max() <= 253, name                                       # the sole on edges2shoes' line
         assert edges.mean() < 0.05  # thin lines, mostly white
+    # a low shoe drawn small in the top corner of a big canvas lands at the bottom, full width
+    canvas = Image.new("L", (900, 600), 255)
+    ImageDraw.Draw(canvas).line([(40, 120), (60, 60), (200, 50), (260, 110), (240, 130), (40, 130), (40, 120)], fill=0, width=9)
+    ys, xs = np.nonzero(np.asarray(sketch_to_edges(canvas).convert("L")) < 128)
+    assert ys.max() >= 248 and ys.min() > 128 and xs.max() - xs.min() >= 0.9 * 256
     with pytest.raises(EmptySketch):
         sketch_to_edges(Image.new("RGBA", (64, 64), (0, 0, 0, 0)))
+
+
+def test_the_sketch_placement_is_where_edges2shoes_puts_its_shoes():
+    """SOLE and FILL are measured on the data: the box around each training edge map's ink ends on
+    the sole line and its longer side spans the frame."""
+    from genapp.data import load_edges2shoes
+    from genapp.drawing import FILL, SOLE
+
+    edges = load_edges2shoes(256)[0][:300].min(1) < 128
+    rows, cols = edges.any(2), edges.any(1)
+    bottom = np.array([np.nonzero(r)[0].max() + 1 for r in rows])
+    span = np.array([max(np.ptp(np.nonzero(r)[0]), np.ptp(np.nonzero(c)[0])) + 1 for r, c in zip(rows, cols)])
+    assert abs(np.median(bottom) - SOLE * 256) <= 2
+    assert abs(np.median(span) - FILL * 256) <= 6
 
 
 def test_train_tab_defaults_follow_the_family():

@@ -1,7 +1,7 @@
 """Sketch -> shoe: draw (or upload) a shoe outline, pix2pix paints the shoe.
 
 What the model sees is shown next to the result: the drawing after :func:`sketch_to_edges` (thin
-dark lines on white, cropped and centred, like the HED edges of edges2shoes), resized the way the
+dark lines on white, cropped and placed where edges2shoes puts its shoes, like its HED edges), resized the way the
 training data was (bicubic, 256 px -> the model's resolution).
 
 Endpoint: ``/sketch_to_shoe`` (an image in, the shoe out). The Sketchpad button calls the same
