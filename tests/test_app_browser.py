@@ -142,6 +142,36 @@ def test_latent_tab(page):
     shot(page, "latent")
 
 
+def test_generator_playgrounds_show_samples_when_first_opened(browser, app_url):
+    page = open_app(browser, app_url)
+    try:
+        assert page.locator("#latent-generate-out img").count() == 0
+        tab(page, "Latent")  # nothing pressed: the default model's samples appear
+        first = wait_img(page, "latent-generate-out")
+        seed = page.locator("#tab-latent").get_by_label("Seed", exact=True).first
+        seed.fill("7")
+        seed.press("Enter")
+        page.locator("#latent-generate").click()  # the visitor's own grid
+        page.wait_for_function("(() => { const i = document.querySelector('#latent-generate-out img');"
+                               f" return i && i.complete && i.naturalWidth > 0 && i.src !== {first!r}; }})()")
+        own = page.locator("#latent-generate-out img").get_attribute("src")
+        seed.fill("9")  # typed, not generated: a first look now would draw seed 9
+        seed.press("Enter")
+        tab(page, "Conditional")
+        wait_img(page, "cond-out")
+        tab(page, "Latent")  # opened again: the visitor's grid stays (no first look over it)
+        page.wait_for_timeout(1500)
+        assert page.locator("#latent-generate-out img").get_attribute("src") == own
+    finally:
+        page.context.close()
+    # a link that opens a playground shows its samples at once, with the link's settings
+    linked = open_app(browser, app_url, "?tab=conditional&model=mnist-cgan")
+    try:
+        wait_img(linked, "cond-out")
+    finally:
+        linked.context.close()
+
+
 def test_conditional_tab(page):
     tab(page, "Conditional")
     page.locator("#cond-generate").click()

@@ -16,7 +16,7 @@ from genapp.threads import concurrency
 
 from . import (autoencoder_view, cache_fix, conditional_tab, horse_tab, lab_tab, latent_tab, lecture, race_tab,
                session_fix, sketch_tab, teaching, train_tab)
-from .common import notice, picker_update
+from .common import MODEL_EVENTS, first_look, notice, picker_update
 from .i18n import I18N, t
 
 CSS = """
@@ -114,8 +114,12 @@ def build_app() -> gr.Blocks:
         playgrounds = (("latent", latent), ("conditional", cond), ("sketch", sketch), ("horse", horse))
         # Opening a playground refreshes its model list: a run finished a minute ago shows up.
         for (name, tab), page in zip(playgrounds, (latent_page, cond_page, sketch_page, horse_page)):
-            page.select(lambda cur, _name=name: (picker_update(_name, cur), notice(_name)), tab["model"],
-                        [tab["model"], tab["notice"]], api_visibility="private", show_progress="hidden")
+            opened = page.select(lambda cur, _name=name: (picker_update(_name, cur), notice(_name)), tab["model"],
+                                 [tab["model"], tab["notice"]], api_visibility="private", show_progress="hidden")
+            if "first" in tab:  # a generator's playground shows samples the first time it is opened
+                fn, inputs, out = tab["first"]
+                opened.then(first_look(fn), [out, *inputs], out, api_visibility="private", show_progress="hidden",
+                            **MODEL_EVENTS)
 
         def on_load(*current):
             """Fresh model lists and notices (pretrained models and finished runs appear while the app runs)."""

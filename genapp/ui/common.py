@@ -94,6 +94,22 @@ def user_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+def first_look(fn: Callable) -> Callable:
+    """A playground's first view: what its main button makes with the default settings, while its
+    picture is still empty (a visitor or a class sees the model at work before pressing anything).
+    Silent when it cannot be made: the notice under the model picker already says what is missing."""
+
+    def run(current, *args):
+        if current is not None:
+            return gr.skip()
+        try:
+            return fn(*args)
+        except gr.Error:
+            return gr.skip()
+
+    return run
+
+
 # ---------------------------------------------------------------- the model cache
 class ModelCache:
     """A small LRU of loaded models, safe to use from Gradio's worker threads."""

@@ -14,6 +14,7 @@ import gradio as gr
 from genapp.models import FAMILIES
 
 from . import lab_tab, lecture, links, presets, race_tab
+from .common import first_look
 from .i18n import t
 from .learn_text import LATEX_DELIMITERS, LESSONS
 from .train_tab import datasets_for, default_lr
@@ -195,9 +196,24 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
                 *lecture.controls_update(request, len(guarded)))
 
     after = loaded.then if loaded is not None else demo.load
-    after(on_load, None, outputs, api_visibility="private", show_progress="hidden").then(
-        lab_tab.init_if_empty, [lab["state"], lab["family"], lab["seed"]], lab["outputs"], api_visibility="private",
-        show_progress="hidden")
+    settled = after(on_load, None, outputs, api_visibility="private", show_progress="hidden")
+    settled.then(lab_tab.init_if_empty, [lab["state"], lab["family"], lab["seed"]], lab["outputs"],
+                 api_visibility="private", show_progress="hidden")
+    # A link that opens a generator's playground shows its samples (with the link's settings) at once.
+    for name, tab in (("latent", latent), ("conditional", cond)):
+        fn, inputs, out = tab["first"]
+        settled.then(_first_look_if_open(name, fn), [link["tab"], out, *inputs], out, api_visibility="private",
+                     show_progress="hidden", concurrency_id="models")
+
+
+def _first_look_if_open(name: str, fn):
+    """:func:`common.first_look` for the tab the page opened on (a link's ``tab=``), else nothing."""
+    look = first_look(fn)
+
+    def run(open_tab, current, *args):
+        return look(current, *args) if open_tab == name else gr.skip()
+
+    return run
 
 
 def _with_request(fn, n_values: int):
