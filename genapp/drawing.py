@@ -4,8 +4,9 @@ The pix2pix shoe model was trained on edges2shoes, whose inputs are HED edge map
 1 px at 256 px) dark lines on white, the shoe filling the frame, side view. A finger or mouse
 drawing is nothing like that -- thick strokes, off-centre, small or huge -- so
 :func:`sketch_to_edges` turns any drawing or upload into that look before the model sees it:
-ink mask -> crop to the ink -> place it in a 256 px square the way edges2shoes places its shoes
--> thin every stroke to one pixel (Zhang & Suen 1984) -> dark lines on white.
+ink mask -> crop to the ink -> areas coloured in become their outline -> place it in a 256 px
+square the way edges2shoes places its shoes -> thin every stroke to one pixel (Zhang & Suen
+1984) -> dark lines on white.
 
 Where edges2shoes puts a shoe (measured on our 900 training pairs, the box around the ink of each
 edge map): its longer side spans the frame to within a few pixels (a low shoe x 2-253, a boot
@@ -24,6 +25,7 @@ EDGE_SIZE = 256        # edges2shoes stores 256 x 256 edge maps
 FILL = 0.97            # the longer side of the shoe's box: 248 of 256 px, as in edges2shoes
 SOLE = 252 / 256       # where the box ends (the sole), as a fraction of the frame's height
 MIN_INK_PIXELS = 12    # fewer dark pixels than this is an empty canvas (or a stray click)
+FILLED = 0.06          # ink this thick (a share of the drawing's longer side, at least 5 px) is coloured in
 
 
 class EmptySketch(ValueError):
@@ -89,6 +91,35 @@ def thin(mask: np.ndarray, max_iter: int = 64) -> np.ndarray:
     return img[1:-1, 1:-1].astype(bool)
 
 
+def _square(mask: np.ndarray, k: int, grow: bool) -> np.ndarray:
+    """Dilate (``grow``) or erode a bool mask by a k x k square (separable running sums, so any k
+    costs the same; outside the picture counts as empty)."""
+    r = k // 2
+    out = mask
+    for axis in (0, 1):
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (r + 1, r)
+        c = np.cumsum(np.pad(out, pad).astype(np.int32), axis=axis)
+        n = out.shape[axis]
+        count = np.take(c, np.arange(k, k + n), axis=axis) - np.take(c, np.arange(0, n), axis=axis)
+        out = count > 0 if grow else count == k
+    return out
+
+
+def filled_to_outline(ink: np.ndarray, width: int) -> np.ndarray:
+    """Areas coloured in (ink ``width`` px thick or more) -> their outline; strokes stay as they are.
+
+    Thinning a filled shape would leave its middle line (a stick), not its outline, and pix2pix
+    would read a stick. A stroke thinner than ``width`` vanishes under the opening; what is left
+    is the coloured-in part, and its border replaces it.
+    """
+    solid = _square(_square(ink, width, grow=False), width, grow=True)   # morphological opening
+    if not solid.any():
+        return ink
+    border = solid & ~_square(solid, 3, grow=False)
+    return (ink & ~solid) | border
+
+
 def sketch_to_edges(img: Image.Image, size: int = EDGE_SIZE, fill: float = FILL) -> Image.Image:
     """A drawing or an upload -> an edges2shoes-like edge map (RGB, ``size`` x ``size``).
 
@@ -105,7 +136,9 @@ def sketch_to_edges(img: Image.Image, size: int = EDGE_SIZE, fill: float = FILL)
         raise EmptySketch()
     ys, xs = np.nonzero(mask)
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    crop = Image.fromarray((mask[y0:y1, x0:x1] * 255).astype(np.uint8))
+    ink = mask[y0:y1, x0:x1]
+    ink = filled_to_outline(ink, max(5, round(FILLED * max(ink.shape))) | 1)
+    crop = Image.fromarray((ink * 255).astype(np.uint8))
     h, w = crop.height, crop.width
     scale = (size * fill) / max(h, w)
     nw, nh = max(1, round(w * scale)), max(1, round(h * scale))

@@ -305,6 +305,15 @@ def test_sketch_preprocessing_gives_thin_lines_placed_like_edges2shoes():
     ImageDraw.Draw(canvas).line([(40, 120), (60, 60), (200, 50), (260, 110), (240, 130), (40, 130), (40, 120)], fill=0, width=9)
     ys, xs = np.nonzero(np.asarray(sketch_to_edges(canvas).convert("L")) < 128)
     assert ys.max() >= 248 and ys.min() > 128 and xs.max() - xs.min() >= 0.9 * 256
+    # a shoe coloured in (a filled silhouette) becomes its outline, not the stick down its middle
+    filled = Image.new("L", (800, 800), 255)
+    ImageDraw.Draw(filled).polygon([(100, 500), (150, 420), (300, 400), (420, 450), (470, 520), (100, 520)], fill=0)
+    edges = np.asarray(sketch_to_edges(filled).convert("L")) < 128
+    ys, xs = np.nonzero(edges)
+    assert ys.max() >= 248 and xs.max() - xs.min() >= 0.9 * 256 and edges.mean() < 0.02
+    middle = edges[(ys.min() + ys.max()) // 2]
+    assert np.count_nonzero(np.diff(middle.astype(int)) == 1) == 2   # crossed twice: left and right side
+    assert edges[ys.max() - 2, 40:200].sum() == 0 and edges[ys.max() - 1:, 40:200].any()  # sole drawn, inside empty
     with pytest.raises(EmptySketch):
         sketch_to_edges(Image.new("RGBA", (64, 64), (0, 0, 0, 0)))
 
