@@ -21,6 +21,7 @@ python bench/latency.py --n 30 --count 64 2>&1 | grep -v "^Closing" | tee bench/
 python bench/load.py --users 16 --calls 10 --count 64 2>&1 | tee bench/out/load.txt
 python bench/cli_threads.py --steps 400 --rounds 2 --twins 2>&1 | tee bench/out/cli_threads.txt              # python -m train beside a busy process
 python bench/judge_sensitivity.py 2>&1 | tee bench/out/judge_sensitivity.txt                              # what the 3x-floor target asks
+python bench/sketch_inputs.py 2>&1 | tee bench/out/sketch_inputs.txt                                      # does the shoe follow a drawing?
 if [ -x /usr/bin/chromium ]; then
   python bench/live_view_cost.py --steps 400 --rounds 2 --threads 2,auto --busy 1,auto 2>&1 | tee bench/out/live_view_cost.txt          # the same run, watched in a browser or not
 fi
