@@ -172,6 +172,27 @@ def test_generator_playgrounds_show_samples_when_first_opened(browser, app_url):
         linked.context.close()
 
 
+def test_translation_playgrounds_open_with_an_example_done(browser, app_url):
+    page = open_app(browser, app_url)
+    try:
+        tab(page, "Sketch → shoe")  # an example sketch: what the model sees of it, and its shoe
+        wait_img(page, "sketch-edges")
+        wait_img(page, "sketch-shoe")
+        tab(page, "Horse ↔ zebra")  # an example photo, translated and cycled back
+        wait_img(page, "horse-photo")
+        wait_img(page, "horse-out")
+        wait_img(page, "horse-recon")
+        # the example is a real upload: Translate works on it as on any photo
+        before = page.locator("#horse-out img").get_attribute("src")
+        page.get_by_label("zebra2horse").check()
+        page.locator("#horse-go").click()
+        page.wait_for_function("(() => { const i = document.querySelector('#horse-out img');"
+                               f" return i && i.complete && i.naturalWidth > 0 && i.src !== {before!r}; }})()")
+        assert page.locator("[data-testid='toast-body']").count() == 0  # no error message
+    finally:
+        page.context.close()
+
+
 def test_conditional_tab(page):
     tab(page, "Conditional")
     page.locator("#cond-generate").click()

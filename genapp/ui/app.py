@@ -116,10 +116,11 @@ def build_app() -> gr.Blocks:
         for (name, tab), page in zip(playgrounds, (latent_page, cond_page, sketch_page, horse_page)):
             opened = page.select(lambda cur, _name=name: (picker_update(_name, cur), notice(_name)), tab["model"],
                                  [tab["model"], tab["notice"]], api_visibility="private", show_progress="hidden")
-            if "first" in tab:  # a generator's playground shows samples the first time it is opened
-                fn, inputs, out = tab["first"]
-                opened.then(first_look(fn), [out, *inputs], out, api_visibility="private", show_progress="hidden",
-                            **MODEL_EVENTS)
+            # A playground shows its model at work the first time it is opened (the latent and
+            # conditional samples, an example sketch's shoe, an example horse as a zebra).
+            fn, inputs, outputs = tab["first"]
+            opened.then(first_look(fn, len(outputs)), [outputs[0], *inputs], outputs, api_visibility="private",
+                        show_progress="hidden", **MODEL_EVENTS)
 
         def on_load(*current):
             """Fresh model lists and notices (pretrained models and finished runs appear while the app runs)."""

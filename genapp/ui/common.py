@@ -94,18 +94,23 @@ def user_errors(fn: Callable) -> Callable:
     return wrapper
 
 
-def first_look(fn: Callable) -> Callable:
+def first_look(fn: Callable, n_outputs: int = 1) -> Callable:
     """A playground's first view: what its main button makes with the default settings, while its
-    picture is still empty (a visitor or a class sees the model at work before pressing anything).
-    Silent when it cannot be made: the notice under the model picker already says what is missing."""
+    first output (``current``) is still empty, so a visitor or a class sees the model at work before
+    pressing anything. Silent when it cannot be made: the notice under the model picker already
+    says what is missing."""
+    skip = gr.skip() if n_outputs == 1 else tuple(gr.skip() for _ in range(n_outputs))
 
     def run(current, *args):
         if current is not None:
-            return gr.skip()
+            return skip
         try:
             return fn(*args)
         except gr.Error:
-            return gr.skip()
+            return skip
+        except Exception:  # noqa: BLE001 -- a first view must never break the page
+            log.exception("first view of %s", getattr(fn, "__name__", fn))
+            return skip
 
     return run
 

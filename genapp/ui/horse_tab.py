@@ -70,6 +70,16 @@ def cycle_view(image, translated: Image.Image, direction: str, model_name: str):
     return (up(before), up(translated.convert("RGB"))), up(recon)
 
 
+def first_example(model_name: str):
+    """The tab's first view: the first example (a held-out horse when the data is there, else the
+    drawn one) in the photo box, translated, with its slider and cycle.
+    Returns (photo, direction, translated, before/after, cycled back)."""
+    path, direction = example_files()[0]
+    translated = horse_to_zebra(path, direction, model_name)
+    pair, recon = cycle_view(path, translated, direction, model_name)
+    return load_image(path), direction, translated, pair, recon
+
+
 def example_files(n_data: int = 2) -> list[list[str]]:
     """Held-out photos from $GENAPP_DATA_DIR when it has them (horses, then zebras), then a drawn
     stand-in horse, which also works where there is no data (a Space).
@@ -117,4 +127,5 @@ def build() -> dict:
 
     go.click(horse_to_zebra, [photo, direction, model], translated, api_name="horse_to_zebra", **MODEL_EVENTS).success(
         cycle_view, [photo, translated, direction, model], [slider, recon], api_visibility="private", **MODEL_EVENTS)
-    return {"model": model, "notice": missing}
+    return {"model": model, "notice": missing,
+            "first": (first_example, [model], [photo, direction, translated, slider, recon])}

@@ -81,6 +81,13 @@ def draw_to_shoe(editor: dict | None, model_name: str) -> tuple[Image.Image, Ima
     return edges, shoe_from_edges(model, edges)
 
 
+def first_example(model_name: str):
+    """The tab's first view: the first drawn example in the upload box, what the model sees of it
+    and its shoe. Returns (what the model sees, the shoe, the upload)."""
+    path = example_files()[0]
+    return model_view(path), sketch_to_shoe(path, model_name), load_image(path)
+
+
 def example_files() -> list[str]:
     """The drawn examples saved as PNGs (they are made here, never copied from the dataset)."""
     folder = Path(tempfile.gettempdir()) / "gan-studio-examples"
@@ -124,4 +131,4 @@ def build() -> dict:
     draw_btn.click(draw_to_shoe, [pad, model], [edges, shoe], api_visibility="private", **MODEL_EVENTS)
     upload_btn.click(sketch_to_shoe, [upload, model], shoe, api_name="sketch_to_shoe", **MODEL_EVENTS)
     upload_btn.click(model_view, upload, edges, api_visibility="private", show_progress="hidden")
-    return {"model": model, "notice": missing}
+    return {"model": model, "notice": missing, "first": (first_example, [model], [edges, shoe, upload])}

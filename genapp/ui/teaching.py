@@ -199,19 +199,21 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
     settled = after(on_load, None, outputs, api_visibility="private", show_progress="hidden")
     settled.then(lab_tab.init_if_empty, [lab["state"], lab["family"], lab["seed"]], lab["outputs"],
                  api_visibility="private", show_progress="hidden")
-    # A link that opens a generator's playground shows its samples (with the link's settings) at once.
-    for name, tab in (("latent", latent), ("conditional", cond)):
-        fn, inputs, out = tab["first"]
-        settled.then(_first_look_if_open(name, fn), [link["tab"], out, *inputs], out, api_visibility="private",
-                     show_progress="hidden", concurrency_id="models")
+    # A link that opens a playground shows its first view (with the link's settings) at once.
+    for name, tab in (("latent", latent), ("conditional", cond), ("sketch", sketch), ("horse", horse)):
+        fn, inputs, outputs = tab["first"]
+        settled.then(_first_look_if_open(name, fn, len(outputs)), [link["tab"], outputs[0], *inputs], outputs,
+                     api_visibility="private", show_progress="hidden", concurrency_id="models")
 
 
-def _first_look_if_open(name: str, fn):
+def _first_look_if_open(name: str, fn, n_outputs: int):
     """:func:`common.first_look` for the tab the page opened on (a link's ``tab=``), else nothing."""
-    look = first_look(fn)
+    look = first_look(fn, n_outputs)
 
     def run(open_tab, current, *args):
-        return look(current, *args) if open_tab == name else gr.skip()
+        if open_tab != name:
+            return gr.skip() if n_outputs == 1 else tuple(gr.skip() for _ in range(n_outputs))
+        return look(current, *args)
 
     return run
 
