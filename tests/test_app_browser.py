@@ -224,6 +224,7 @@ def draw(page, elem_id: str, points: list[tuple[float, float]]) -> None:
 
 def test_sketch_tab_draw_and_upload(page):
     tab(page, "Sketch → shoe")
+    first_view = wait_img(page, "sketch-shoe")  # the tab opens with an example sketch's shoe
     # an empty canvas gets the message, not a traceback
     page.locator("#sketch-draw-go").click()
     assert "The sketch is empty — draw the outline of a shoe" in toast_text(page)
@@ -232,8 +233,9 @@ def test_sketch_tab_draw_and_upload(page):
     draw(page, "sketch-pad", [(0.12, 0.68), (0.88, 0.68), (0.88, 0.45), (0.7, 0.32), (0.55, 0.34),
                               (0.42, 0.48), (0.2, 0.55), (0.12, 0.68)])
     page.locator("#sketch-draw-go").click()
+    page.wait_for_function("(() => { const i = document.querySelector('#sketch-shoe img');"
+                           f" return i && i.complete && i.naturalWidth > 0 && i.src !== {first_view!r}; }})()")
     wait_img(page, "sketch-edges")
-    wait_img(page, "sketch-shoe")
     shot(page, "sketch")
     # the upload route (what /sketch_to_shoe serves), fed by one of the drawn examples
     before = page.locator("#sketch-shoe img").get_attribute("src")
@@ -249,11 +251,14 @@ def test_horse_tab(page, tmp_path):
     from genapp.drawing import example_photo
 
     tab(page, "Horse ↔ zebra")
+    first_view = wait_img(page, "horse-out")  # the tab opens with an example photo translated
     photo = tmp_path / "horse.png"
     example_photo(256).save(photo)
     page.locator("#horse-photo input[type=file]").set_input_files(str(photo))
     wait_img(page, "horse-photo")
     page.locator("#horse-go").click()
+    page.wait_for_function("(() => { const i = document.querySelector('#horse-out img');"
+                           f" return i && i.complete && i.naturalWidth > 0 && i.src !== {first_view!r}; }})()")
     drawn_out = wait_img(page, "horse-out")
     wait_img(page, "horse-recon")
     page.wait_for_selector("#horse-slider img")

@@ -16,7 +16,7 @@ from genapp.threads import concurrency
 
 from . import (autoencoder_view, cache_fix, conditional_tab, horse_tab, lab_tab, latent_tab, lecture, race_tab,
                session_fix, sketch_tab, teaching, train_tab)
-from .common import MODEL_EVENTS, first_look, notice, picker_update
+from .common import MODEL_EVENTS, first_look, notice, picker_update, stop_first_look
 from .i18n import I18N, t
 
 CSS = """
@@ -119,8 +119,9 @@ def build_app() -> gr.Blocks:
             # A playground shows its model at work the first time it is opened (the latent and
             # conditional samples, an example sketch's shoe, an example horse as a zebra).
             fn, inputs, outputs = tab["first"]
-            opened.then(first_look(fn, len(outputs)), [outputs[0], *inputs], outputs, api_visibility="private",
-                        show_progress="hidden", **MODEL_EVENTS)
+            look = opened.then(first_look(fn, len(outputs)), [outputs[0], *inputs], outputs,
+                               api_visibility="private", show_progress="hidden", **MODEL_EVENTS)
+            stop_first_look(look, tab["first_stops"])
 
         def on_load(*current):
             """Fresh model lists and notices (pretrained models and finished runs appear while the app runs)."""

@@ -94,6 +94,13 @@ def user_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+def stop_first_look(look, triggers) -> None:
+    """A visitor who acts before the first view has landed (uploads, presses a button) cancels it,
+    so it never replaces what they made."""
+    for trigger in triggers:
+        trigger(None, None, None, cancels=[look], api_visibility="private")
+
+
 def first_look(fn: Callable, n_outputs: int = 1) -> Callable:
     """A playground's first view: what its main button makes with the default settings, while its
     first output (``current``) is still empty, so a visitor or a class sees the model at work before

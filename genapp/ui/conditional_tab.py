@@ -103,4 +103,5 @@ def build() -> dict:
     model.change(model_changed, model, label, api_visibility="private")
     gen_btn.click(conditional, [model, label, seed, count], out, api_name="conditional", **MODEL_EVENTS)
     every_btn.click(every_class, [model, seed, styles], out, api_name="every_class", **MODEL_EVENTS)
-    return {"model": model, "notice": missing, "first": (conditional, [model, label, seed, count], [out])}
+    return {"model": model, "notice": missing, "first": (conditional, [model, label, seed, count], [out]),
+            "first_stops": [gen_btn.click, every_btn.click]}

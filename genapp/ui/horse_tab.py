@@ -128,4 +128,5 @@ def build() -> dict:
     go.click(horse_to_zebra, [photo, direction, model], translated, api_name="horse_to_zebra", **MODEL_EVENTS).success(
         cycle_view, [photo, translated, direction, model], [slider, recon], api_visibility="private", **MODEL_EVENTS)
     return {"model": model, "notice": missing,
-            "first": (first_example, [model], [photo, direction, translated, slider, recon])}
+            "first": (first_example, [model], [photo, direction, translated, slider, recon]),
+            "first_stops": [photo.upload, go.click]}

@@ -131,4 +131,5 @@ def build() -> dict:
     draw_btn.click(draw_to_shoe, [pad, model], [edges, shoe], api_visibility="private", **MODEL_EVENTS)
     upload_btn.click(sketch_to_shoe, [upload, model], shoe, api_name="sketch_to_shoe", **MODEL_EVENTS)
     upload_btn.click(model_view, upload, edges, api_visibility="private", show_progress="hidden")
-    return {"model": model, "notice": missing, "first": (first_example, [model], [edges, shoe, upload])}
+    return {"model": model, "notice": missing, "first": (first_example, [model], [edges, shoe, upload]),
+            "first_stops": [draw_btn.click, upload.upload, upload_btn.click]}

@@ -14,7 +14,7 @@ import gradio as gr
 from genapp.models import FAMILIES
 
 from . import lab_tab, lecture, links, presets, race_tab
-from .common import first_look
+from .common import first_look, stop_first_look
 from .i18n import t
 from .learn_text import LATEX_DELIMITERS, LESSONS
 from .train_tab import datasets_for, default_lr
@@ -202,8 +202,9 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
     # A link that opens a playground shows its first view (with the link's settings) at once.
     for name, tab in (("latent", latent), ("conditional", cond), ("sketch", sketch), ("horse", horse)):
         fn, inputs, outputs = tab["first"]
-        settled.then(_first_look_if_open(name, fn, len(outputs)), [link["tab"], outputs[0], *inputs], outputs,
-                     api_visibility="private", show_progress="hidden", concurrency_id="models")
+        look = settled.then(_first_look_if_open(name, fn, len(outputs)), [link["tab"], outputs[0], *inputs],
+                            outputs, api_visibility="private", show_progress="hidden", concurrency_id="models")
+        stop_first_look(look, tab["first_stops"])
 
 
 def _first_look_if_open(name: str, fn, n_outputs: int):
