@@ -152,8 +152,7 @@ def sketch_to_edges(img: Image.Image, size: int = EDGE_SIZE, fill: float = FILL)
     # Thinning keeps a stroke's middle line, half a stroke inside the box: put that line's box
     # on the sole line, centred across.
     ys, xs = np.nonzero(skeleton)
-    dy = min(round(size * SOLE) - 1 - ys.max(), size - 1 - ys.max())
-    dy = max(dy, -ys.min())
+    dy = max(round(size * SOLE) - 1 - ys.max(), -ys.min())
     dx = (size - 1 - xs.max() - xs.min()) // 2
     placed = np.zeros_like(skeleton)
     placed[ys + dy, xs + dx] = True

@@ -55,10 +55,12 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def wait_img(page, elem_id: str) -> str:
-    """An output image has arrived (its <img> has loaded, with a real size); returns its src."""
+def wait_img(page, elem_id: str, other_than: str | None = None) -> str:
+    """An output image has arrived (its <img> has loaded, with a real size) -- one whose src is not
+    ``other_than``, when given; returns its src."""
+    changed = "" if other_than is None else f" && i.src !== {other_than!r}"
     page.wait_for_function(f"(() => {{ const i = document.querySelector('#{elem_id} img');"
-                           f" return i && i.complete && i.naturalWidth > 0; }})()")
+                           f" return i && i.complete && i.naturalWidth > 0{changed}; }})()")
     return page.locator(f"#{elem_id} img").get_attribute("src")
 
 

@@ -152,8 +152,7 @@ def test_generator_playgrounds_show_samples_when_first_opened(browser, app_url):
         seed.fill("7")
         seed.press("Enter")
         page.locator("#latent-generate").click()  # the visitor's own grid
-        page.wait_for_function("(() => { const i = document.querySelector('#latent-generate-out img');"
-                               f" return i && i.complete && i.naturalWidth > 0 && i.src !== {first!r}; }})()")
+        wait_img(page, "latent-generate-out", first)
         own = page.locator("#latent-generate-out img").get_attribute("src")
         seed.fill("9")  # typed, not generated: a first look now would draw seed 9
         seed.press("Enter")
@@ -186,8 +185,7 @@ def test_translation_playgrounds_open_with_an_example_done(browser, app_url):
         before = page.locator("#horse-out img").get_attribute("src")
         page.get_by_label("zebra2horse").check()
         page.locator("#horse-go").click()
-        page.wait_for_function("(() => { const i = document.querySelector('#horse-out img');"
-                               f" return i && i.complete && i.naturalWidth > 0 && i.src !== {before!r}; }})()")
+        wait_img(page, "horse-out", before)
         assert page.locator("[data-testid='toast-body']").count() == 0  # no error message
     finally:
         page.context.close()
@@ -233,8 +231,7 @@ def test_sketch_tab_draw_and_upload(page):
     draw(page, "sketch-pad", [(0.12, 0.68), (0.88, 0.68), (0.88, 0.45), (0.7, 0.32), (0.55, 0.34),
                               (0.42, 0.48), (0.2, 0.55), (0.12, 0.68)])
     page.locator("#sketch-draw-go").click()
-    page.wait_for_function("(() => { const i = document.querySelector('#sketch-shoe img');"
-                           f" return i && i.complete && i.naturalWidth > 0 && i.src !== {first_view!r}; }})()")
+    wait_img(page, "sketch-shoe", first_view)
     wait_img(page, "sketch-edges")
     shot(page, "sketch")
     # the upload route (what /sketch_to_shoe serves), fed by one of the drawn examples
@@ -243,8 +240,7 @@ def test_sketch_tab_draw_and_upload(page):
     page.locator("#sketch-examples img").first.click()
     wait_img(page, "sketch-upload")
     page.locator("#sketch-upload-go").click()
-    page.wait_for_function(f"(() => {{ const i = document.querySelector('#sketch-shoe img'); return !!i && i.src !== {before!r}; }})()")
-    wait_img(page, "sketch-shoe")
+    wait_img(page, "sketch-shoe", before)
 
 
 def test_horse_tab(page, tmp_path):
@@ -257,19 +253,16 @@ def test_horse_tab(page, tmp_path):
     page.locator("#horse-photo input[type=file]").set_input_files(str(photo))
     wait_img(page, "horse-photo")
     page.locator("#horse-go").click()
-    page.wait_for_function("(() => { const i = document.querySelector('#horse-out img');"
-                           f" return i && i.complete && i.naturalWidth > 0 && i.src !== {first_view!r}; }})()")
+    wait_img(page, "horse-out", first_view)
     drawn_out = wait_img(page, "horse-out")
     wait_img(page, "horse-recon")
     page.wait_for_selector("#horse-slider img")
     # the first example is a held-out photo: clicking it loads it, Translate turns it into a zebra
     uploaded = wait_img(page, "horse-photo")
     page.locator("#horse-examples tbody tr, #horse-examples .gallery-item").first.click()
-    page.wait_for_function("(() => { const i = document.querySelector('#horse-photo img');"
-                           f" return i && i.complete && i.naturalWidth > 0 && i.src !== {uploaded!r}; }})()")
+    wait_img(page, "horse-photo", uploaded)
     page.locator("#horse-go").click()
-    page.wait_for_function("(() => { const i = document.querySelector('#horse-out img');"
-                           f" return i && i.complete && i.naturalWidth > 0 && i.src !== {drawn_out!r}; }})()")
+    wait_img(page, "horse-out", drawn_out)
     wait_img(page, "horse-recon")
     shot(page, "horse2zebra")
 

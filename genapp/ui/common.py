@@ -101,12 +101,17 @@ def stop_first_look(look, triggers) -> None:
         trigger(None, None, None, cancels=[look], api_visibility="private")
 
 
+def skips(n_outputs: int):
+    """An event's "leave every output as it is"."""
+    return gr.skip() if n_outputs == 1 else tuple(gr.skip() for _ in range(n_outputs))
+
+
 def first_look(fn: Callable, n_outputs: int = 1) -> Callable:
     """A playground's first view: what its main button makes with the default settings, while its
     first output (``current``) is still empty, so a visitor or a class sees the model at work before
     pressing anything. Silent when it cannot be made: the notice under the model picker already
     says what is missing."""
-    skip = gr.skip() if n_outputs == 1 else tuple(gr.skip() for _ in range(n_outputs))
+    skip = skips(n_outputs)
 
     def run(current, *args):
         if current is not None:

@@ -70,6 +70,7 @@ def cycle_view(image, translated: Image.Image, direction: str, model_name: str):
     return (up(before), up(translated.convert("RGB"))), up(recon)
 
 
+@user_errors
 def first_example(model_name: str):
     """The tab's first view: the first example (a held-out horse when the data is there, else the
     drawn one) in the photo box, translated, with its slider and cycle.

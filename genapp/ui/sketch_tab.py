@@ -81,11 +81,13 @@ def draw_to_shoe(editor: dict | None, model_name: str) -> tuple[Image.Image, Ima
     return edges, shoe_from_edges(model, edges)
 
 
+@user_errors
 def first_example(model_name: str):
     """The tab's first view: the first drawn example in the upload box, what the model sees of it
     and its shoe. Returns (what the model sees, the shoe, the upload)."""
-    path = example_files()[0]
-    return model_view(path), sketch_to_shoe(path, model_name), load_image(path)
+    sketch = load_image(example_files()[0])
+    edges = sketch_to_edges(sketch)
+    return edges, shoe_from_edges(load_model(model_name or default_model("sketch"), "sketch"), edges), sketch
 
 
 def example_files() -> list[str]:

@@ -14,7 +14,7 @@ import gradio as gr
 from genapp.models import FAMILIES
 
 from . import lab_tab, lecture, links, presets, race_tab
-from .common import first_look, stop_first_look
+from .common import first_look, skips, stop_first_look
 from .i18n import t
 from .learn_text import LATEX_DELIMITERS, LESSONS
 from .train_tab import datasets_for, default_lr
@@ -213,7 +213,7 @@ def _first_look_if_open(name: str, fn, n_outputs: int):
 
     def run(open_tab, current, *args):
         if open_tab != name:
-            return gr.skip() if n_outputs == 1 else tuple(gr.skip() for _ in range(n_outputs))
+            return skips(n_outputs)
         return look(current, *args)
 
     return run
