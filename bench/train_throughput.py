@@ -34,6 +34,7 @@ sys.path.insert(0, str(REPO))
 from genapp.data import BatchStream, data_dir, load_dataset  # noqa: E402
 from genapp.config import TrainConfig  # noqa: E402
 from genapp.models import build_model  # noqa: E402
+from genapp.models.base import stats_to_floats  # noqa: E402
 from genapp.trainer import autocast, prepare_for_device, resolve_device  # noqa: E402
 
 
@@ -142,13 +143,18 @@ def bench(family: str, steps: int, rounds: int, batch_size: int, device: torch.d
         if device.type == "cuda":
             torch.cuda.synchronize(device)
 
+    ours.defer_stats = device.type == "cuda"  # as the trainer does: statistics read every 10th step
+    log_every = TrainConfig().log_every
+
     def run_ours():
         sync()
         t = time.perf_counter()
-        for _ in range(steps):
+        for i in range(steps):
             batch = next(stream)
             with autocast(cfg, device):
-                ours.train_step(batch)
+                stats = ours.train_step(batch)
+            if (i + 1) % log_every == 0:
+                stats_to_floats(stats)
         sync()
         return steps * batch_size / (time.perf_counter() - t)
 

@@ -24,6 +24,7 @@ from .config import TrainConfig
 from .data import BatchStream, Dataset, load_dataset
 from .images import grid_image, png_bytes
 from .models import GenerativeModel
+from .models.base import stats_to_floats
 from .threads import ThreadGovernor, use_threads
 
 Event = dict[str, Any]
@@ -240,6 +241,9 @@ def train(
         if start_step == 0:
             emit({"type": "sample", "step": 0, "path": str(save_sample(model, fixed, out, 0)), "metrics": {}})
         budget_s = 60.0 * max(0.0, float(cfg.minutes or 0.0))  # this invocation's wall time, if any
+        # On a GPU a step's statistics are read (a wait for the device) only at the steps that log,
+        # sample or checkpoint; every other step is queued while the device still runs the last.
+        deferred = model.defer_stats = device.type == "cuda"
         t0 = time.perf_counter()
         final = False
         while step < cfg.steps and not final:
@@ -256,13 +260,17 @@ def train(
             if governor is not None:  # the count for the next step (this thread's own setting)
                 use_threads(governor.observe(time.perf_counter() - step_t))
             step += 1
+            window_n += next(iter(batch.values())).size(0)
+            now = time.perf_counter()
+            final = step == cfg.steps or (budget_s > 0 and now - t0 >= budget_s)
+            if deferred and not (final or step % cfg.log_every == 0 or step % cfg.sample_every == 0
+                                 or step % cfg.checkpoint_every == 0):
+                continue  # on a GPU: queue the next step without waiting for this one's statistics
+            losses = stats_to_floats(losses)
             bad = [k for k, v in losses.items() if not math.isfinite(v)]
             if bad:
                 raise TrainingDiverged(f"the loss {', '.join(bad)} became {losses[bad[0]]} at step {step} "
                                        f"(try a lower learning rate)")
-            window_n += next(iter(batch.values())).size(0)
-            now = time.perf_counter()
-            final = step == cfg.steps or (budget_s > 0 and now - t0 >= budget_s)
             if now - window_t >= 1.0 or final:
                 ips = window_n / max(now - window_t, 1e-9)
                 window_t, window_n = now, 0

@@ -13,7 +13,7 @@ from genapp import checkpoints as ckpt
 from genapp.config import TrainConfig
 from genapp.data import BatchStream, load_dataset, synthetic_batch
 from genapp.models import FAMILIES, build_model
-from genapp.models.base import seeded_noise
+from genapp.models.base import seeded_noise, stats_to_floats
 from genapp.trainer import train
 
 # Tiny versions of every family (the diffusers habit: same tests, small sizes).
@@ -61,6 +61,33 @@ def test_train_step_gives_finite_losses_and_changes_parameters(family):
     assert changed, "no parameter moved"
     if family in ("gan", "dcgan", "cgan", "ring", "toy1010", "pix2pix"):
         assert {"loss_d", "loss_g", "d_x", "d_g_z"} <= set(losses)
+
+
+@pytest.mark.parametrize("family", list(TINY))
+def test_deferred_statistics_are_the_same_numbers_read_later(family):
+    """On a GPU the trainer sets defer_stats: a step hands back its statistics as tensors on the
+    device (no wait for it), read at the logged steps; they must be the numbers a plain step gives."""
+    import random
+
+    plain, deferred = tiny(family), tiny(family)
+    deferred.defer_stats = True
+    batch = tiny_batch(plain)
+    for model in (plain, deferred):
+        model.setup_training()
+    for _ in range(2):
+        torch.manual_seed(1)
+        random.seed(1)
+        floats = plain.train_step(batch)
+        torch.manual_seed(1)
+        random.seed(1)
+        tensors = deferred.train_step(batch)
+        assert all(type(v) is float for v in floats.values()), floats
+        assert set(tensors) == set(floats)
+        assert all(isinstance(v, torch.Tensor) and v.dim() == 0 and not v.requires_grad
+                   for v in tensors.values()), tensors
+        read = stats_to_floats(tensors)
+        assert list(read) == list(tensors)
+        assert read == pytest.approx(floats, rel=1e-5, abs=1e-6)
 
 
 @pytest.mark.parametrize("family", list(TINY))

@@ -70,7 +70,7 @@ class AutoEncoder(GenerativeModel):
                 z = z.float()  # the codes are bf16 under mixed precision; the statistics stay fp32
                 self.latent_mean.lerp_(z.mean(0), 0.01)
                 self.latent_std.lerp_(z.std(0) + 1e-6, 0.01)
-        return {"loss": loss.item()}
+        return self.stats({"loss": loss})
 
     @torch.inference_mode()
     def encode(self, x):

@@ -2,7 +2,9 @@
 
 A model is built from its typed config, owns its networks *and* its optimizers, and exposes:
 
-* ``train_step(batch) -> dict[str, float]`` -- one optimisation step on a batch from ``genapp.data``;
+* ``train_step(batch) -> dict[str, float]`` -- one optimisation step on a batch from ``genapp.data``
+  (with ``defer_stats`` set, as the trainer does on a GPU, the values are 0-dim tensors instead:
+  see :func:`stats_to_floats`);
 * ``preview(fixed_batch) -> (images, nrow)`` -- the live-view grid at fixed inputs, in [0, 1];
 * ``generate(n, seed, label=None)`` / ``translate(x, direction=None)`` -- the Python API;
 * ``evaluate()`` -- cheap metrics for the live view (optional);
@@ -22,6 +24,21 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ..config import ModelConfig
+
+
+def stats_to_floats(stats: dict[str, Any]) -> dict[str, float]:
+    """A step's statistics as floats, reading every tensor among them from the device at once.
+
+    Each ``.item()`` makes the host wait for the GPU to finish the work queued so far; a step that
+    read its five or six statistics one by one waited that many times, and the GPU idled while the
+    host queued the next step. One read per step costs one wait, and none at all for the steps the
+    trainer does not log (``defer_stats``)."""
+    keys = [k for k, v in stats.items() if isinstance(v, torch.Tensor)]
+    out = {k: float(v) for k, v in stats.items() if k not in keys}
+    if keys:
+        values = torch.stack([stats[k].detach().float().reshape(()) for k in keys]).tolist()
+        out.update(zip(keys, values))
+    return {k: out[k] for k in stats}
 
 
 def to_tanh_space(x: torch.Tensor) -> torch.Tensor:
@@ -55,6 +72,14 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
     # networks lose (0.72-0.90): the casts cost more than the small products save.
     bf16_pays: ClassVar[bool] = True
     task: ClassVar[str] = "unconditional-image-generation"
+    # train_step returns its statistics as 0-dim tensors, not floats, so the step never waits for
+    # the device; the trainer sets this on a GPU and reads them only at the steps it logs.
+    defer_stats: bool = False
+
+    def stats(self, values: dict[str, Any]) -> dict[str, Any]:
+        """What ``train_step`` returns: floats, or the tensors themselves under ``defer_stats``."""
+        values = {k: v.detach() if isinstance(v, torch.Tensor) else v for k, v in values.items()}
+        return values if self.defer_stats else stats_to_floats(values)
 
     def __init__(self, config: dict[str, Any] | None = None):
         super().__init__()
@@ -220,10 +245,10 @@ class AdversarialModel(GenerativeModel):
             return F.mse_loss(out, torch.ones_like(out))
         return -out.mean()
 
-    def _score(self, out: torch.Tensor) -> float:
+    def _score(self, out: torch.Tensor) -> torch.Tensor:
         """D(x) as the course plots it: a probability for BCE, the raw critic value for WGAN."""
         out = out.detach()
-        return float(torch.sigmoid(out).mean()) if self.loss == "bce" else float(out.mean())
+        return torch.sigmoid(out).mean() if self.loss == "bce" else out.mean()
 
     # ---- the course's three training steps
     def d_step_real(self, batch) -> dict[str, float]:
@@ -234,7 +259,7 @@ class AdversarialModel(GenerativeModel):
         loss = self._d_loss_part(out, True)
         loss.backward()
         opt.step()
-        return {"loss_d_real": loss.item(), "d_x": self._score(out)}
+        return self.stats({"loss_d_real": loss, "d_x": self._score(out)})
 
     def d_step_fake(self, batch) -> dict[str, float]:
         x, y = self.real(batch)
@@ -246,10 +271,10 @@ class AdversarialModel(GenerativeModel):
         loss = self._d_loss_part(out, False)
         (loss + info if info is not None else loss).backward()
         opt.step()
-        stats = {"loss_d_fake": loss.item(), "d_g_z": self._score(out)}
+        stats = {"loss_d_fake": loss, "d_g_z": self._score(out)}
         if info is not None:
-            stats["info"] = info.item()
-        return stats
+            stats["info"] = info
+        return self.stats(stats)
 
     def g_step(self, batch) -> dict[str, float]:
         x, y = self.real(batch)
@@ -261,7 +286,7 @@ class AdversarialModel(GenerativeModel):
         (loss + info if info is not None else loss).backward()
         opt.step()
         self.after_generator_step()
-        return {"loss_g": loss.item(), "d_g_z_after": self._score(out)}
+        return self.stats({"loss_g": loss, "d_g_z_after": self._score(out)})
 
     def discriminator_penalty(self, real: torch.Tensor, fake: torch.Tensor, yr, yf) -> torch.Tensor | None:
         return None
@@ -291,11 +316,11 @@ class AdversarialModel(GenerativeModel):
         opt_d.step()
         self.after_discriminator_step()
         self._d_count += 1
-        stats = {"loss_d": loss_d.item(), "d_x": self._score(out_real), "d_g_z": self._score(out_fake)}
+        stats = {"loss_d": loss_d, "d_x": self._score(out_real), "d_g_z": self._score(out_fake)}
         if penalty is not None:
-            stats["gp"] = penalty.item()
+            stats["gp"] = penalty
         if info_d is not None:
-            stats["info"] = info_d.item()
+            stats["info"] = info_d
         if self._d_count % max(1, self.d_steps) == 0:
             opt_g = self.optimizers["generator"]
             opt_g.zero_grad(set_to_none=True)
@@ -308,5 +333,5 @@ class AdversarialModel(GenerativeModel):
                 p.requires_grad_(True)
             opt_g.step()
             self.after_generator_step()
-            stats["loss_g"] = loss_g.item()
-        return stats
+            stats["loss_g"] = loss_g
+        return self.stats(stats)

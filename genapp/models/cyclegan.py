@@ -117,8 +117,8 @@ class CycleGAN(AdversarialModel):
         loss_dx = 0.5 * (self._d_loss_part(out_rx, True) + self._d_loss_part(out_fx, False))
         (loss_dx + loss_dy).backward()
         opt_d.step()
-        return {"loss_g": loss_gan.item(), "cycle": cycle_loss.item(), "identity": idt.item(),
-                "loss_d": (loss_dx + loss_dy).item(), "d_x": out_ry.mean().item(), "d_g_z": out_fy.mean().item()}
+        return self.stats({"loss_g": loss_gan, "cycle": cycle_loss, "identity": idt,
+                           "loss_d": loss_dx + loss_dy, "d_x": out_ry.mean(), "d_g_z": out_fy.mean()})
 
     @torch.inference_mode()
     def translate(self, x: torch.Tensor, direction: str | None = "horse2zebra") -> torch.Tensor:

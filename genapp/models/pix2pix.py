@@ -79,8 +79,8 @@ class Pix2Pix(AdversarialModel):
         loss_l1 = F.l1_loss(fake, b)
         (loss_gan + self.config.l1_weight * loss_l1).backward()
         opt_g.step()
-        return {"loss_d": loss_d.item(), "loss_g": loss_gan.item(), "l1": loss_l1.item(),
-                "d_x": self._score(out_real), "d_g_z": self._score(out_fake)}
+        return self.stats({"loss_d": loss_d, "loss_g": loss_gan, "l1": loss_l1,
+                           "d_x": self._score(out_real), "d_g_z": self._score(out_fake)})
 
     @torch.inference_mode()
     def translate(self, x: torch.Tensor, direction: str | None = None) -> torch.Tensor:

@@ -71,7 +71,7 @@ class VAE(GenerativeModel):
         loss.backward()
         opt.step()
         n = x.size(0)
-        return {"loss": loss.item() / n, "recon": bce.item() / n, "kl": kld.item() / n}
+        return self.stats({"loss": loss / n, "recon": bce / n, "kl": kld / n})
 
     @torch.inference_mode()
     def decode(self, z: torch.Tensor) -> torch.Tensor:
