@@ -35,7 +35,7 @@ from genapp.data import BatchStream, data_dir, load_dataset  # noqa: E402
 from genapp.config import TrainConfig  # noqa: E402
 from genapp.models import build_model  # noqa: E402
 from genapp.models.base import stats_to_floats  # noqa: E402
-from genapp.trainer import autocast, prepare_for_device, resolve_device  # noqa: E402
+from genapp.trainer import autocast, defers_stats, prepare_for_device, resolve_device  # noqa: E402
 
 
 # ---------------------------------------------------------------- the reference input pipelines
@@ -143,7 +143,7 @@ def bench(family: str, steps: int, rounds: int, batch_size: int, device: torch.d
         if device.type == "cuda":
             torch.cuda.synchronize(device)
 
-    ours.defer_stats = device.type == "cuda"  # as the trainer does: statistics read every 10th step
+    ours.defer_stats = defers_stats(device)  # as the trainer does: statistics read every 10th step
     log_every = TrainConfig().log_every
 
     def run_ours():

@@ -157,6 +157,12 @@ def prepare_for_device(model: GenerativeModel, cfg: TrainConfig, device: torch.d
                 net.compile()
 
 
+def defers_stats(device: torch.device) -> bool:
+    """Whether a run on ``device`` reads its steps' statistics only at the steps it logs: on a GPU
+    each read waits for the device, on the CPU there is nothing to overlap."""
+    return device.type == "cuda"
+
+
 def autocast(cfg: TrainConfig, device: torch.device):
     """bf16 autocast for ``precision="bf16"`` (no loss scaling needed: bf16 has fp32's range);
     the weights, optimizer state and checkpoints stay fp32."""
@@ -243,7 +249,7 @@ def train(
         budget_s = 60.0 * max(0.0, float(cfg.minutes or 0.0))  # this invocation's wall time, if any
         # On a GPU a step's statistics are read (a wait for the device) only at the steps that log,
         # sample or checkpoint; every other step is queued while the device still runs the last.
-        deferred = model.defer_stats = device.type == "cuda"
+        deferred = model.defer_stats = defers_stats(device)
         t0 = time.perf_counter()
         final = False
         while step < cfg.steps and not final:

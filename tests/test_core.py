@@ -369,6 +369,38 @@ def test_nan_loss_fails_run_without_overwriting_last_good_checkpoint(tmp_path):
     genapp.load(str(tmp_path))  # the last good checkpoint still loads
 
 
+def test_a_deferring_run_reads_statistics_at_logged_steps_and_still_catches_a_nan(tmp_path, monkeypatch):
+    """As on a GPU (forced here): events and metrics only at the logged steps, and weights that turn
+    NaN between two of them still fail the run before the next checkpoint overwrites the last good one."""
+    import genapp.trainer as trainer
+
+    monkeypatch.setattr(trainer, "defers_stats", lambda device: True)
+    model = tiny("dcgan")
+    steps, seen = [], []
+    end = train(model, _cfg(steps=25, log_every=10, sample_every=100, checkpoint_every=100), tmp_path / "ok",
+                on_event=lambda e: e["type"] == "step" and (steps.append(e["step"]), seen.append(e["losses"])))
+    assert end["status"] == "finished" and model.defer_stats
+    assert steps == [10, 20, 25]
+    assert all(type(v) is float and math.isfinite(v) for losses in seen for v in losses.values()), seen
+    rows = [json.loads(line) for line in (tmp_path / "ok" / ckpt.METRICS_NAME).read_text().splitlines()]
+    assert [r["step"] for r in rows if "loss_g" in r] == [10, 20, 25]
+
+    model = tiny("dcgan")
+    calls = {"n": 0}
+    real_step = model.train_step
+
+    def step(batch):
+        calls["n"] += 1
+        if calls["n"] == 13:  # diverges between two logged steps: seen in the losses read at step 20
+            with torch.no_grad():
+                next(model.generator.parameters()).fill_(float("nan"))
+        return real_step(batch)
+    model.train_step = step
+    end = train(model, _cfg(steps=40, log_every=10, sample_every=100, checkpoint_every=10), tmp_path / "nan")
+    assert end["status"] == "failed" and "diverged" in end["reason"] and end["step"] == 20, end
+    assert json.loads((tmp_path / "nan" / "training_state.json").read_text())["step"] == 10
+
+
 def test_registry_failed_run_leaves_others_serving(tmp_path, monkeypatch):
     from genapp.runs import RegistryBusy, RunRegistry
 

@@ -33,12 +33,10 @@ def stats_to_floats(stats: dict[str, Any]) -> dict[str, float]:
     read its five or six statistics one by one waited that many times, and the GPU idled while the
     host queued the next step. One read per step costs one wait, and none at all for the steps the
     trainer does not log (``defer_stats``)."""
-    keys = [k for k, v in stats.items() if isinstance(v, torch.Tensor)]
-    out = {k: float(v) for k, v in stats.items() if k not in keys}
-    if keys:
-        values = torch.stack([stats[k].detach().float().reshape(()) for k in keys]).tolist()
-        out.update(zip(keys, values))
-    return {k: out[k] for k in stats}
+    tensors = {k: v for k, v in stats.items() if isinstance(v, torch.Tensor)}
+    read = dict(zip(tensors, torch.stack([v.detach().float().reshape(()) for v in tensors.values()]).tolist())) \
+        if tensors else {}
+    return {k: read[k] if k in read else float(v) for k, v in stats.items()}
 
 
 def to_tanh_space(x: torch.Tensor) -> torch.Tensor:
@@ -78,8 +76,9 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
 
     def stats(self, values: dict[str, Any]) -> dict[str, Any]:
         """What ``train_step`` returns: floats, or the tensors themselves under ``defer_stats``."""
-        values = {k: v.detach() if isinstance(v, torch.Tensor) else v for k, v in values.items()}
-        return values if self.defer_stats else stats_to_floats(values)
+        if not self.defer_stats:
+            return stats_to_floats(values)
+        return {k: v.detach() if isinstance(v, torch.Tensor) else v for k, v in values.items()}
 
     def __init__(self, config: dict[str, Any] | None = None):
         super().__init__()
