@@ -7,6 +7,7 @@ image size) and the JSON round trip are written once.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import logging
 import os
@@ -51,6 +52,39 @@ class JsonConfig:
     @classmethod
     def load(cls: type[T], path: str | Path) -> T:
         return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+_SIZES = {"channels", "d_steps", "hidden", "image_size", "latent_dim", "n_blocks", "n_critic", "ndf", "ngf",
+          "num_classes"}
+_KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a word"}
+
+
+def check_settings_for(cls: type, values: dict[str, Any], label: str = "") -> None:
+    """Raise ValueError, with a message a user can act on, for a key ``cls`` has no field for (a
+    typo would otherwise be ignored without a word) or a value of the wrong kind (``ngf=abc``
+    would otherwise fail deep inside PyTorch)."""
+    known = {f.name: f for f in fields(cls) if f.name not in ("family", "dataset")}  # chosen by name, not set
+    for key, value in values.items():
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"{label or 'This model'} has no setting {key!r}.{hint} Its settings: {', '.join(known)}.")
+        default = known[key].default
+        kind = type(default)
+        if kind not in _KINDS:
+            continue
+        if kind is float:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        elif kind is bool:
+            ok = isinstance(value, bool)
+        else:
+            ok = isinstance(value, kind) and not isinstance(value, bool)
+        if not ok:
+            raise ValueError(f"{key} must be {_KINDS[kind]}, such as {json.dumps(default)} (got {value!r}).")
+        if key in _SIZES and not value >= 1:
+            raise ValueError(f"{key} is a size and must be at least 1, such as {json.dumps(default)} (got {value!r}).")
+        if kind in (int, float) and not 0 <= value < float("inf"):  # rates, weights: none is negative
+            raise ValueError(f"{key} must be 0 or more, such as {json.dumps(default)} (got {value!r}).")
 
 
 @dataclass

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 import math
 
@@ -521,6 +522,35 @@ def test_cli_rejects_bad_settings(tmp_path):
         main(["dcgan", "--precision", "fp8", "--out", str(tmp_path)])
     with pytest.raises(SystemExit, match="more than 0"):
         main(["dcgan", "--minutes", "0", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit, match="--epochs must be more than 0"):  # was: 1,000 steps without a word
+        main(["dcgan", "--epochs", "0", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit, match="give the lr with --lr, once"):
+        main(["dcgan", "--lr", "0.1", "--set", "lr=0.001", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit, match="give the dataset with --dataset"):
+        main(["dcgan", "--set", "dataset=fashion", "--out", str(tmp_path)])
+    assert not any(tmp_path.iterdir())  # nothing was started
+
+
+@pytest.mark.parametrize("family,key,value,message", [
+    ("dcgan", "ngF", 128, "dcgan has no setting 'ngF'. Did you mean 'ngf'?"),  # a typo used to be ignored
+    ("wgan", "codes", 10, "wgan has no setting 'codes'"),                      # another family's knob
+    ("dcgan", "ngf", "abc", "ngf must be a whole number, such as 64"),          # used to fail inside PyTorch
+    ("dcgan", "ngf", 0, "ngf is a size and must be at least 1"),               # used to fail at the first step
+    ("dcgan", "ngf", 64.5, "ngf must be a whole number"),
+    ("dcgan", "ema", True, "ema must be a number"),
+    ("dcgan", "r1", -0.1, "r1 must be 0 or more"),
+    ("dcgan", "lr", float("nan"), "lr must be 0 or more"),
+    ("wgan", "penalty", 1, "penalty must be a word, such as \"clip\""),
+])
+def test_a_setting_that_cannot_be_used_is_refused_with_what_to_give(family, key, value, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        genapp.build_model(family, **{key: value})
+
+
+def test_settings_of_the_right_kind_are_taken():
+    m = genapp.build_model("dcgan", "fashion", ngf=32, ema=0.999, r1=0, lr_decay=1, codes=10)  # ints for floats: fine
+    assert (m.config.ngf, m.config.ema, m.config.r1, m.config.lr_decay, m.codes) == (32, 0.999, 0, 1, 10)
+    assert genapp.build_model("wgan", penalty="gp").config.penalty == "gp"
 
 
 def test_load_refuses_pickle_only_folder(tmp_path):

@@ -108,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, val in (("--steps", args.steps), ("--batch-size", args.batch_size)):
         if val is not None and val < 1:
             raise SystemExit(f"{name} must be at least 1.")
+    if args.epochs is not None and not args.epochs > 0:
+        raise SystemExit("--epochs must be more than 0 (for example 0.5 or 3).")
     if args.minutes is not None and not args.minutes > 0:
         raise SystemExit("--minutes must be more than 0.")
     governor = _thread_governor(args.threads)
@@ -131,7 +133,12 @@ def main(argv: list[str] | None = None) -> int:
             cfg = TrainConfig.from_dict(config.get("train", {}))
         else:
             torch.manual_seed(args.seed)
-            model = build_model(args.family, args.dataset, lr=args.lr, **_overrides(args.set))
+            overrides = _overrides(args.set)
+            for key, flag in (("family", "the family's name"), ("dataset", "--dataset"), ("lr", "--lr")):
+                if key in overrides and (key != "lr" or args.lr is not None):
+                    raise ValueError(f"--set {key}=... : give the {key} with {flag}, once.")
+            overrides.setdefault("lr", args.lr)
+            model = build_model(args.family, args.dataset, **overrides)
             if args.init_from:
                 from genapp.api import init_from
                 from genapp.hub import HubError

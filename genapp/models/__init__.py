@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..config import check_settings_for
+
 from .ae import AutoEncoder, DenoisingAutoEncoder
 from .base import AdversarialModel, GenerativeModel
 from .cgan import CGAN
@@ -55,7 +57,9 @@ def build_model(family: str, dataset: str | None = None, **overrides: Any) -> Ge
     cfg: dict[str, Any] = {"dataset": dataset}
     if dataset in DATASET_SHAPES:
         cfg["image_size"], cfg["channels"] = DATASET_SHAPES[dataset]
-    cfg.update({k: v for k, v in overrides.items() if v is not None})
+    given = {k: v for k, v in overrides.items() if v is not None}
+    check_settings_for(cls.Config, given, label=family)
+    cfg.update(given)
     return cls(config=cfg)
 
 
