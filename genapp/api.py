@@ -41,8 +41,11 @@ def resolve(name: str) -> Path:
         if name in PRETRAINED_NAMES:
             raise FileNotFoundError(
                 f"The pretrained model {name!r} is not in {pretrained_dir()}. Train it with: "
-                f"python -m train {name.split('-', 1)[1]} --dataset {name.split('-')[0].replace('fashion', 'fashion')} "
+                f"python -m train {name.split('-', 1)[1]} --dataset {name.split('-')[0]} "
                 f"--out pretrained/{name}")
+    if name.startswith(("/", ".", "~")) or p.is_absolute():  # written as a path: never a Hub repo id
+        raise FileNotFoundError(f"No folder {name!r}." + (" It is a file; give the folder that holds it."
+                                                        if p.exists() else ""))
     if name.count("/") == 1 and not p.exists():
         from .hub import download
         return download(name)

@@ -577,11 +577,12 @@ def main(argv: list[str] | None = None) -> int:
                         seed=args.seed, command=command)
         return 0
     from .api import load
+    from .hub import HubError
 
     try:
         model = load(args.model)
         print(json.dumps(evaluate(model, n=args.n, n_per_class=args.n_per_class, seed=args.seed), indent=2))
-    except (ValueError, FileNotFoundError) as exc:
+    except (ValueError, FileNotFoundError, HubError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     return 0

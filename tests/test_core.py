@@ -528,6 +528,8 @@ def test_cli_rejects_bad_settings(tmp_path):
         main(["dcgan", "--lr", "0.1", "--set", "lr=0.001", "--out", str(tmp_path)])
     with pytest.raises(SystemExit, match="give the dataset with --dataset"):
         main(["dcgan", "--set", "dataset=fashion", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit, match="not a run folder"):
+        main(["dcgan", "--resume", str(tmp_path)])
     assert not any(tmp_path.iterdir())  # nothing was started
 
 
@@ -551,6 +553,16 @@ def test_settings_of_the_right_kind_are_taken():
     m = genapp.build_model("dcgan", "fashion", ngf=32, ema=0.999, r1=0, lr_decay=1, codes=10)  # ints for floats: fine
     assert (m.config.ngf, m.config.ema, m.config.r1, m.config.lr_decay, m.codes) == (32, 0.999, 0, 1, 10)
     assert genapp.build_model("wgan", penalty="gp").config.penalty == "gp"
+
+
+def test_a_path_that_is_not_there_is_named_as_a_missing_folder_not_a_hub_repo(tmp_path, capsys):
+    with pytest.raises(FileNotFoundError, match="No folder"):
+        genapp.load(str(tmp_path / "nothere"))  # one "/" too many to be owner/name, or exactly one: same answer
+    with pytest.raises(FileNotFoundError, match="No folder '/nothere'"):
+        genapp.load("/nothere")  # was: "'/nothere' is not a Hub repo id"
+    from genapp.metrics import main
+    assert main(["evaluate", "/nothere"]) == 1  # a message, not a traceback
+    assert "No folder" in capsys.readouterr().err
 
 
 def test_load_refuses_pickle_only_folder(tmp_path):

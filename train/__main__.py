@@ -127,6 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.resume:
             folder = args.resume
+            if not (folder / ckpt.CONFIG_NAME).is_file():
+                raise ValueError(f"--resume {folder}: not a run folder (it has no {ckpt.CONFIG_NAME}). Give the "
+                                 f"folder a run wrote, e.g. {runs_root() / '00001-dcgan-mnist'}.")
             config = json.loads((folder / ckpt.CONFIG_NAME).read_text())
             model = model_from_config(config)
             start_step = ckpt.load_checkpoint(folder, model)
