@@ -70,6 +70,7 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
     # networks lose (0.72-0.90): the casts cost more than the small products save.
     bf16_pays: ClassVar[bool] = True
     task: ClassVar[str] = "unconditional-image-generation"
+    image_sizes: ClassVar[str] = "8 to 256 px"  # what fits_image_size accepts, in words
     # train_step returns its statistics as 0-dim tensors, not floats, so the step never waits for
     # the device; the trainer sets this on a GPU and reads them only at the steps it logs.
     defer_stats: bool = False
@@ -91,10 +92,19 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
         if isinstance(decay, bool) or not isinstance(decay, (int, float)) or not 0.0 <= decay <= 1.0:
             raise ValueError(f"lr_decay is the fraction of the run at its end over which the learning rate "
                              f"falls to 0: a number from 0 (off) to 1, such as 0.5 (got {decay!r}).")
+        size = self.config.image_size
+        if isinstance(size, bool) or not isinstance(size, int) or not self.fits_image_size(size):
+            raise ValueError(f"{self.family} works at {self.image_sizes}, not image_size={size!r}.")
         self.optimizers: dict[str, torch.optim.Optimizer] = {}
         self.build()
 
     # ---------------------------------------------------------------- to override
+    @classmethod
+    def fits_image_size(cls, size: int) -> bool:
+        """Whether the networks work at ``size`` px (checked before ``build``, so a size they cannot
+        take fails here with a message, not at the first step after loading the data)."""
+        return 8 <= size <= 256
+
     def build(self) -> None:
         """Create the networks from ``self.config``."""
         raise NotImplementedError

@@ -17,7 +17,7 @@ from torch import nn
 from ..config import ModelConfig
 from ..data import CLASS_NAMES
 from .base import AdversarialModel, from_tanh_space, seeded_noise, to_tanh_space
-from .layers import DCGANDiscriminator, DCGANGenerator, init_dcgan_weights
+from .layers import DCGANDiscriminator, DCGAN_SIZES, DCGANGenerator, dcgan_draws, init_dcgan_weights
 from .stabilizers import Stabilized
 
 
@@ -36,6 +36,11 @@ class CGAN(Stabilized, AdversarialModel):
     Config = CGANConfig
     datasets = ("mnist", "fashion")
     conditional = True
+    image_sizes = DCGAN_SIZES
+
+    @classmethod
+    def fits_image_size(cls, size: int) -> bool:
+        return dcgan_draws(size)
 
     def build(self):
         c = self.config

@@ -71,6 +71,11 @@ class CycleGAN(AdversarialModel):
     has_latent = False
     loss = "lsgan"
     task = "image-to-image"
+    image_sizes = "a multiple of 4 from 32 to 256 px, such as 64 or 128"
+
+    @classmethod
+    def fits_image_size(cls, size: int) -> bool:
+        return 32 <= size <= 256 and size % 4 == 0
 
     def build(self):
         c = self.config

@@ -32,7 +32,7 @@ import torch.nn.functional as F
 
 from ..config import ModelConfig
 from .base import AdversarialModel, from_tanh_space, seeded_noise
-from .layers import DCGANDiscriminator, DCGANGenerator, init_dcgan_weights
+from .layers import DCGANDiscriminator, DCGAN_SIZES, DCGANGenerator, dcgan_draws, init_dcgan_weights
 from .stabilizers import Stabilized
 
 
@@ -53,6 +53,11 @@ class DCGAN(Stabilized, AdversarialModel):
     family = "dcgan"
     Config = DCGANConfig
     datasets = ("mnist", "fashion")
+    image_sizes = DCGAN_SIZES
+
+    @classmethod
+    def fits_image_size(cls, size: int) -> bool:
+        return dcgan_draws(size)
 
     def build(self):
         c = self.config

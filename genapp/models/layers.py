@@ -67,6 +67,18 @@ def conv_transpose_as_pixel_shuffle(layer: nn.ConvTranspose2d, x: torch.Tensor) 
 
 
 # ---------------------------------------------------------------- DCGAN at 28 px (and 32/64 px)
+DCGAN_SIZES = "14, 28 or 56 px (7 px doubled), or 16, 32 or 64 px (4 px doubled)"
+
+
+def dcgan_draws(image_size: int) -> bool:
+    """Whether the DCGAN generator / discriminator pair below works at ``image_size``: 7 or 4 px
+    doubled one or more times (14, 28, 56; 16, 32, 64), up to 64 (the data is 28 px)."""
+    if not 14 <= image_size <= 64:
+        return False
+    n_up = int(round(math.log2(image_size / 7))) if image_size % 7 == 0 else int(round(math.log2(image_size / 4)))
+    return n_up >= 1 and (image_size // 2 ** n_up) * 2 ** n_up == image_size
+
+
 class DCGANGenerator(nn.Module):
     """z (N, nz) -> image (N, C, S, S) in [-1, 1].
 

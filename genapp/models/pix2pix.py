@@ -42,6 +42,11 @@ class Pix2Pix(AdversarialModel):
     default_batch_size = 8   # the paper trains with 1 at 256 px; 8 at 64 px keeps a CPU busy (the shipped model)
     has_latent = False
     task = "image-to-image"
+    image_sizes = "32, 64, 128 or 256 px (the U-Net halves the image down to 1 px)"
+
+    @classmethod
+    def fits_image_size(cls, size: int) -> bool:
+        return size in (32, 64, 128, 256)
 
     def build(self):
         c = self.config
