@@ -1031,3 +1031,31 @@ def test_resize_upsampling_has_no_checkerboard_and_deconv_does():
     assert gen(torch.rand(1, 3, 32, 32)).shape == (1, 3, 32, 32)
     with pytest.raises(ValueError, match="upsample must be one of"):
         ResnetGenerator(3, 3, ngf=8, n_blocks=1, upsample="bicubic")
+
+
+@pytest.mark.parametrize("n", [0, -1, 2.5, "3", None])
+def test_generate_refuses_a_count_that_is_not_a_whole_number_of_samples(n):
+    for family in ("dcgan", "cgan", "vae", "gan"):
+        with pytest.raises(ValueError, match="number of samples must be a whole number of at least 1"):
+            tiny(family).generate(n)
+    assert tiny("dcgan").generate(3.0, seed=2.0).shape[0] == 3  # a form field's 3.0 is 3
+    with pytest.raises(ValueError, match="seed must be a whole number"):
+        tiny("dcgan").generate(2, seed="x")
+
+
+@pytest.mark.parametrize("x,message", [
+    (torch.rand(3, 32, 32), "For one image, use x\\[None\\]"),
+    (torch.rand(1, 4, 32, 32), "C = 1 or 3"),
+    (torch.rand(1, 3, 32, 32) * 255, "for 8-bit values use x / 255"),
+    ((torch.rand(1, 3, 32, 32) * 255).to(torch.uint8), "floats in \\[0, 1\\]"),
+    (torch.full((1, 3, 32, 32), float("nan")), "NaN"),
+    ([[0.5]], "torch tensor"),
+])
+def test_translate_says_what_is_wrong_with_the_images_it_is_given(x, message):
+    for family in ("pix2pix", "cyclegan"):
+        with pytest.raises(ValueError, match=message):
+            tiny(family).translate(x)
+    for family in ("pix2pix", "cyclegan"):  # what it takes: grey or colour, any size, in [0, 1]
+        m = tiny(family)
+        for ok in (torch.rand(2, 1, 20, 30), torch.rand(1, 3, 64, 64)):
+            assert m.translate(ok).shape == (len(ok), 3, m.config.image_size, m.config.image_size)

@@ -48,9 +48,45 @@ def from_tanh_space(x: torch.Tensor) -> torch.Tensor:
 
 
 def seeded_noise(shape: tuple[int, ...], seed: int, device: torch.device) -> torch.Tensor:
-    """Noise drawn on the CPU from ``seed`` then moved, so a seed gives the same z on any device."""
-    g = torch.Generator().manual_seed(int(seed))
-    return torch.randn(*shape, generator=g).to(device)
+    """Noise drawn on the CPU from ``seed`` then moved, so a seed gives the same z on any device.
+    ``shape[0]`` is how many samples were asked for (``generate(n)``), so it is checked here."""
+    n, whole_seed = _whole(shape[0]), _whole(seed)
+    if n is None or n < 1:
+        raise ValueError(f"The number of samples must be a whole number of at least 1 (got {shape[0]!r}).")
+    if whole_seed is None:
+        raise ValueError(f"The seed must be a whole number (got {seed!r}).")
+    g = torch.Generator().manual_seed(whole_seed)
+    return torch.randn(n, *shape[1:], generator=g).to(device)
+
+
+def _whole(v: Any) -> int | None:
+    """``v`` as an int if it is one (3, 3.0, numpy's int64: a form field may send 3.0), else None."""
+    if isinstance(v, bool):
+        return None
+    try:
+        i = int(v)
+        return i if i == v else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def check_images(x: Any, channels: int) -> None:
+    """What ``translate`` takes: a batch (N, C, H, W) of C = 1 or ``channels`` images in [0, 1].
+    Checked so that a single image, or 8-bit values (0-255), get a message, not a wrong picture."""
+    if not isinstance(x, torch.Tensor):
+        raise ValueError(f"Give the images as a torch tensor (N, C, H, W) in [0, 1], not {type(x).__name__}.")
+    if x.dim() != 4 or x.size(0) < 1 or x.size(1) not in (1, channels) or min(x.shape[-2:]) < 1:
+        hint = " For one image, use x[None]." if x.dim() == 3 else ""
+        raise ValueError(f"Give a batch of images (N, C, H, W) with C = 1 or {channels}; got shape "
+                         f"{tuple(x.shape)}.{hint}")
+    if not x.is_floating_point():
+        raise ValueError(f"Give the images as floats in [0, 1] (got {x.dtype}); for 8-bit images use x / 255.")
+    if not torch.isfinite(x).all():
+        raise ValueError("The images contain NaN or infinite values.")
+    lo, hi = x.min().item(), x.max().item()
+    if not (lo >= -0.05 and hi <= 1.05):
+        raise ValueError(f"The images' values must lie in [0, 1] (these span {lo:.3g} to {hi:.3g}); "
+                         "for 8-bit values use x / 255.")
 
 
 class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",

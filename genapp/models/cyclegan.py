@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from ..config import ModelConfig
 from .augment import random_jitter
-from .base import AdversarialModel, from_tanh_space, to_tanh_space
+from .base import AdversarialModel, check_images, from_tanh_space, to_tanh_space
 from .layers import PatchDiscriminator, ResnetGenerator, init_dcgan_weights
 
 DIRECTIONS = ("horse2zebra", "zebra2horse")
@@ -132,6 +132,7 @@ class CycleGAN(AdversarialModel):
         if direction not in DIRECTIONS:
             raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}.")
         c = self.config
+        check_images(x, 3)
         x = x.to(self.device, torch.float32)
         if x.size(1) == 1:
             x = x.expand(-1, 3, -1, -1)

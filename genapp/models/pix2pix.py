@@ -18,7 +18,7 @@ import torch.nn.functional as F
 
 from ..config import ModelConfig
 from .augment import random_jitter, sketch_mix
-from .base import AdversarialModel, from_tanh_space, to_tanh_space
+from .base import AdversarialModel, check_images, from_tanh_space, to_tanh_space
 from .layers import PatchDiscriminator, UNetGenerator, init_dcgan_weights
 
 
@@ -91,6 +91,7 @@ class Pix2Pix(AdversarialModel):
     def translate(self, x: torch.Tensor, direction: str | None = None) -> torch.Tensor:
         """Edge maps (N, C, H, W) in [0, 1], any size -> shoes (N, C, S, S) in [0, 1]."""
         c = self.config
+        check_images(x, c.channels)
         x = x.to(self.device, torch.float32)
         if x.size(1) == 1:
             x = x.expand(-1, c.channels, -1, -1)
