@@ -65,6 +65,9 @@ def check_settings_for(cls: type, values: dict[str, Any], label: str = "") -> No
     would otherwise fail deep inside PyTorch)."""
     known = {f.name: f for f in fields(cls) if f.name not in ("family", "dataset")}  # chosen by name, not set
     for key, value in values.items():
+        if key in ("family", "dataset"):
+            raise ValueError(f"The {key} is chosen by its name (python -m train <family> --dataset <name>), "
+                             f"not as a setting.")
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""

@@ -524,9 +524,9 @@ def test_cli_rejects_bad_settings(tmp_path):
         main(["dcgan", "--minutes", "0", "--out", str(tmp_path)])
     with pytest.raises(SystemExit, match="--epochs must be more than 0"):  # was: 1,000 steps without a word
         main(["dcgan", "--epochs", "0", "--out", str(tmp_path)])
-    with pytest.raises(SystemExit, match="give the lr with --lr, once"):
+    with pytest.raises(SystemExit, match="give the learning rate once"):
         main(["dcgan", "--lr", "0.1", "--set", "lr=0.001", "--out", str(tmp_path)])
-    with pytest.raises(SystemExit, match="give the dataset with --dataset"):
+    with pytest.raises(SystemExit, match="The dataset is chosen by its name"):
         main(["dcgan", "--set", "dataset=fashion", "--out", str(tmp_path)])
     with pytest.raises(SystemExit, match="not a run folder"):
         main(["dcgan", "--resume", str(tmp_path)])

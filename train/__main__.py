@@ -137,9 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             torch.manual_seed(args.seed)
             overrides = _overrides(args.set)
-            for key, flag in (("family", "the family's name"), ("dataset", "--dataset"), ("lr", "--lr")):
-                if key in overrides and (key != "lr" or args.lr is not None):
-                    raise ValueError(f"--set {key}=... : give the {key} with {flag}, once.")
+            if "lr" in overrides and args.lr is not None:
+                raise ValueError("--set lr=... and --lr: give the learning rate once.")
             overrides.setdefault("lr", args.lr)
             model = build_model(args.family, args.dataset, **overrides)
             if args.init_from:

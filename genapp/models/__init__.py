@@ -48,7 +48,7 @@ def model_class(family: str, dataset: str | None = None) -> type[GenerativeModel
     return cls
 
 
-def build_model(family: str, dataset: str | None = None, **overrides: Any) -> GenerativeModel:
+def build_model(family: str, dataset: str | None = None, /, **overrides: Any) -> GenerativeModel:
     """A fresh model of ``family`` for ``dataset`` with any config field overridden."""
     dataset = dataset or default_dataset(family)
     cls = model_class(family, dataset)
