@@ -197,7 +197,7 @@ $$\min_G \max_D \; \mathbb{E}_{x, y}\big[\log D(x \mid y)\big] + \mathbb{E}_{z, 
 $$G^* = \arg\min_G \max_D \; \mathcal{L}_{cGAN}(G, D) + \lambda\, \mathcal{L}_{L1}(G), \qquad \lambda = 100$$
 $$\mathcal{L}_{cGAN} = \mathbb{E}_{x, y}\big[\log D(x, y)\big] + \mathbb{E}_{x}\big[\log\big(1 - D(x, G(x))\big)\big], \qquad \mathcal{L}_{L1} = \mathbb{E}_{x, y}\big[\| y - G(x) \|_1\big]$$
 
-**Watch for**: rows — edges, generated shoes, real shoes. The L1 term alone gives the right colours in blurry form quickly; the adversarial term then adds crisp texture. The `l1` curve falls steadily while the D and G losses wobble. Our models run at 64 px on a CPU, so expect soft details.
+**Watch for**: rows — edges, generated shoes, real shoes. The L1 term alone gives the right colours in blurry form quickly; the adversarial term then adds crisp texture. The `l1` curve falls steadily while the D and G losses wobble. A run started here trains at 64 px on a CPU, so expect soft details (the shipped model works at 128 px).
 
 **Edge maps and drawings.** edges2shoes' inputs are edge maps of the photos (every seam and lace); a hand drawing is much sparser. So half the training pairs swap the edge map for the shoe's **outline** (the photo's silhouette traced in one line), alone or with some of the edge lines: a plain outline drawn here then becomes a whole shoe. The outline says nothing about colour or material, so those are the model's guess.""",
         "ko": r"""### Pix2Pix (pix2pix)
@@ -207,7 +207,7 @@ $$\mathcal{L}_{cGAN} = \mathbb{E}_{x, y}\big[\log D(x, y)\big] + \mathbb{E}_{x}\
 $$G^* = \arg\min_G \max_D \; \mathcal{L}_{cGAN}(G, D) + \lambda\, \mathcal{L}_{L1}(G), \qquad \lambda = 100$$
 $$\mathcal{L}_{cGAN} = \mathbb{E}_{x, y}\big[\log D(x, y)\big] + \mathbb{E}_{x}\big[\log\big(1 - D(x, G(x))\big)\big], \qquad \mathcal{L}_{L1} = \mathbb{E}_{x, y}\big[\| y - G(x) \|_1\big]$$
 
-**실시간 화면에서 볼 것**: 줄 순서는 윤곽선, 생성된 신발, 진짜 신발입니다. L1 항만으로도 색은 금방 맞지만 흐릿하고, 적대적 항이 또렷한 질감을 더합니다. D와 G 손실이 흔들리는 동안 `l1` 곡선은 꾸준히 내려갑니다. 여기 모델은 CPU를 위해 64 px로 학습하므로 세부가 부드러운 것은 정상입니다.
+**실시간 화면에서 볼 것**: 줄 순서는 윤곽선, 생성된 신발, 진짜 신발입니다. L1 항만으로도 색은 금방 맞지만 흐릿하고, 적대적 항이 또렷한 질감을 더합니다. D와 G 손실이 흔들리는 동안 `l1` 곡선은 꾸준히 내려갑니다. 여기서 시작한 학습은 CPU를 위해 64 px로 진행되므로 세부가 부드러운 것은 정상입니다 (제공되는 모델은 128 px).
 
 **윤곽선 지도와 손그림.** edges2shoes의 입력은 사진의 윤곽선 지도(솔기와 끈까지 모두)이지만, 손으로 그린 그림은 훨씬 성깁니다. 그래서 학습 쌍의 절반은 윤곽선 지도 대신 신발의 **외곽선**(사진의 실루엣을 선 하나로 딴 것)을, 그대로 또는 윤곽선 일부와 함께 씁니다. 덕분에 여기서 외곽선만 그려도 신발 전체가 나옵니다. 외곽선은 색이나 소재를 알려 주지 않으므로 그것은 모델의 추측입니다.""",
     },
