@@ -71,6 +71,22 @@ def test_every_design_endpoint_is_listed(client):
         ["model_name", "seed", "count"]
 
 
+
+def test_the_api_description_names_things_in_english(client):
+    """Labels are translation keys on the page; the API description shows their English text
+    (it used to show "[object Object]" on *Use via API* and ``-> key`` in ``view_api``)."""
+    api = client.view_api(print_info=False, return_format="dict")
+    labels = [item["label"] for endpoint in api["named_endpoints"].values()
+              for item in endpoint["parameters"] + endpoint["returns"]]
+    assert labels and all(isinstance(label, str) for label in labels), labels
+    assert not [label for label in labels if "i18n" in label or "translation_metadata" in label]
+    generate = api["named_endpoints"]["/generate"]
+    assert [p["label"] for p in generate["parameters"]] == ["Model", "Seed", "How many"]
+    assert [r["label"] for r in generate["returns"]] == ["Samples"]
+    assert [r["label"] for r in api["named_endpoints"]["/sketch_to_shoe"]["returns"]] == ["Generated shoe"]
+    printed = client.view_api(print_info=False, return_format="str")
+    assert 'api_name="/generate") -> samples' in printed
+
 def test_generate_same_seed_same_grid(client):
     a = image(client.predict("mnist-dcgan", 7, 16, api_name="/generate"))
     b = image(client.predict("mnist-dcgan", 7, 16, api_name="/generate"))

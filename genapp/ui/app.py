@@ -14,8 +14,8 @@ import gradio as gr
 from genapp.config import env_int
 from genapp.threads import concurrency
 
-from . import (autoencoder_view, cache_fix, conditional_tab, horse_tab, lab_tab, latent_tab, lecture, race_tab,
-               session_fix, sketch_tab, teaching, train_tab)
+from . import (api_labels, autoencoder_view, cache_fix, conditional_tab, horse_tab, lab_tab, latent_tab, lecture,
+               race_tab, session_fix, sketch_tab, teaching, train_tab)
 from .common import MODEL_EVENTS, first_look, notice, picker_update, stop_first_look
 from .i18n import I18N, t
 
@@ -78,6 +78,10 @@ class StudioBlocks(gr.Blocks):
         # them again, with our message, for anything that gets through).
         kwargs.setdefault("max_file_size", os.environ.get("GENAPP_MAX_FILE_SIZE", "25mb"))
         return super().launch(*args, **kwargs)
+
+    def get_api_info(self, *args, **kwargs):
+        """Gradio's API description with the labels in English (``api_labels``), not as keys."""
+        return api_labels.readable(super().get_api_info(*args, **kwargs), self.blocks)
 
 
 def build_app() -> gr.Blocks:
