@@ -6,6 +6,7 @@ commit files and download them, as read from huggingface_hub 2.x (``hf_api.py``,
 
 * ``POST /api/repos/create``                          -> ``{"url": ...}``; 409 when it exists
 * ``POST /api/validate-yaml``                         -> the README's metadata must be a YAML mapping
+* the same under ``/api/spaces/<repo>/...`` for Spaces (``genapp.space``)
 * ``POST /api/models/<repo>/preupload/<rev>``         -> every file "regular": no LFS, no Xet, so
   the commit carries the files inline (base64 lines of the NDJSON body)
 * ``POST /api/models/<repo>/commit/<rev>``            -> applies ``file`` / ``deletedFile`` lines
@@ -51,6 +52,7 @@ class Commit:
 class Repo:
     id: str
     private: bool = False
+    sdk: str | None = None  # a Space's SDK (spaces are keyed "spaces/<owner>/<name>")
     commits: list[Commit] = field(default_factory=list)
 
     @property
@@ -71,13 +73,14 @@ class Request:
 
 
 REPO = r"(?P<repo>[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)"
+KIND = r"(?P<kind>models|spaces)"
 ROUTES = [  # (method, pattern, handler name); first match wins
     ("POST", r"/api/repos/create", "create_repo"),
     ("POST", r"/api/validate-yaml", "validate_yaml"),
-    ("POST", rf"/api/models/{REPO}/preupload/(?P<rev>[^/]+)", "preupload"),
-    ("POST", rf"/api/models/{REPO}/commit/(?P<rev>[^/]+)", "commit_endpoint"),
-    ("GET", rf"/api/models/{REPO}/tree/(?P<rev>[^/]+)(?:/(?P<path>.*))?", "tree"),
-    ("GET", rf"/api/models/{REPO}(?:/revision/(?P<rev>[^/]+))?", "model_info"),
+    ("POST", rf"/api/{KIND}/{REPO}/preupload/(?P<rev>[^/]+)", "preupload"),
+    ("POST", rf"/api/{KIND}/{REPO}/commit/(?P<rev>[^/]+)", "commit_endpoint"),
+    ("GET", rf"/api/{KIND}/{REPO}/tree/(?P<rev>[^/]+)(?:/(?P<path>.*))?", "tree"),
+    ("GET", rf"/api/{KIND}/{REPO}(?:/revision/(?P<rev>[^/]+))?", "model_info"),
     ("HEAD", rf"/{REPO}/resolve/(?P<rev>[^/]+)/(?P<path>.+)", "resolve"),
     ("GET", rf"/{REPO}/resolve/(?P<rev>[^/]+)/(?P<path>.+)", "resolve"),
 ]
@@ -223,14 +226,25 @@ class FakeHub:
         return commit
 
     # ------------------------------------------------------------ endpoints
+    @staticmethod
+    def _key(kind: str, repo: str) -> str:
+        """Model repos are keyed by their id (``hub.files("a/b")``), Spaces by "spaces/<id>"."""
+        return repo if kind == "models" else f"spaces/{repo}"
+
     def _create_repo(self, token, body, query):
         self._writer(token)
         data = json.loads(body)
         repo_id = f"{data['organization']}/{data['name']}" if data.get("organization") else data["name"]
-        if repo_id in self.repos:
-            raise ApiError(409, "You already created this model repo", url=f"{self.url}/{repo_id}")
-        self._create(repo_id, data.get("visibility") == "private" or bool(data.get("private")))
-        return self._json({"url": f"{self.url}/{repo_id}", "name": repo_id, "id": repo_id})
+        space = data.get("type") == "space"
+        if space and data.get("sdk") not in ("gradio", "docker", "static"):
+            raise ApiError(400, "a Space needs an sdk")
+        key = f"spaces/{repo_id}" if space else repo_id
+        url = f"{self.url}/{key}"
+        if key in self.repos:
+            raise ApiError(409, f"You already created this {'space' if space else 'model'} repo", url=url)
+        self._create(key, data.get("visibility") == "private" or bool(data.get("private")))
+        self.repos[key].sdk = data.get("sdk") if space else None
+        return self._json({"url": url, "name": repo_id, "id": repo_id})
 
     def _validate_yaml(self, token, body, query):
         content = json.loads(body)["content"]
@@ -240,18 +254,18 @@ class FakeHub:
             return self._json({"errors": [{"message": "metadata must be a YAML mapping"}], "warnings": []}, 400)
         return self._json({"errors": [], "warnings": []})
 
-    def _preupload(self, token, body, query, repo, rev):
+    def _preupload(self, token, body, query, kind, repo, rev):
         self._writer(token)
-        head = self._revision(self._readable(repo, token), rev).files
+        head = self._revision(self._readable(self._key(kind, repo), token), rev).files
         files = json.loads(body)["files"]
         return self._json({"files": [
             {"path": f["path"], "uploadMode": "regular", "shouldIgnore": False,
              "oid": git_blob_sha1(head[f["path"]]) if f["path"] in head else None}
             for f in files]})
 
-    def _commit_endpoint(self, token, body, query, repo, rev):
+    def _commit_endpoint(self, token, body, query, kind, repo, rev):
         self._writer(token)
-        target = self._readable(repo, token)
+        target = self._readable(self._key(kind, repo), token)
         files = dict(self._revision(target, rev).files)
         message = ""
         for line in body.splitlines():
@@ -273,17 +287,17 @@ class FakeHub:
         return self._json({"success": True, "commitOid": commit.oid,
                            "commitUrl": f"{self.url}/{repo}/commit/{commit.oid}", "hookOutput": ""})
 
-    def _model_info(self, token, body, query, repo, rev=None):
-        r = self._readable(repo, token)
+    def _model_info(self, token, body, query, kind, repo, rev=None):
+        r = self._readable(self._key(kind, repo), token)
         commit = self._revision(r, rev or "main")
         blobs = query.get("blobs", ["false"])[0].lower() == "true"
         siblings = [{"rfilename": p, **({"size": len(d), "blobId": git_blob_sha1(d)} if blobs else {})}
                     for p, d in sorted(commit.files.items())]
-        return self._json({"id": r.id, "modelId": r.id, "sha": commit.oid, "private": r.private,
+        return self._json({"id": repo, "modelId": repo, "sha": commit.oid, "private": r.private,
                            "siblings": siblings, "tags": [], "lastModified": "2026-01-01T00:00:00.000Z"})
 
-    def _tree(self, token, body, query, repo, rev, path=None):
-        commit = self._revision(self._readable(repo, token), rev)
+    def _tree(self, token, body, query, kind, repo, rev, path=None):
+        commit = self._revision(self._readable(self._key(kind, repo), token), rev)
         prefix = (path or "").strip("/")
         return self._json([{"type": "file", "path": p, "size": len(d), "oid": git_blob_sha1(d)}
                            for p, d in sorted(commit.files.items()) if not prefix or p.startswith(prefix + "/")])
