@@ -63,6 +63,31 @@ def space_files(root: str | Path = ROOT) -> list[str]:
     return sorted(chosen)
 
 
+def check_header(root: str | Path = ROOT) -> dict:
+    """The README's YAML header, checked the way the Hub checks it before it takes a commit (a
+    refusal there comes after the upload): a Gradio Space whose ``app_file`` exists and whose
+    ``short_description`` fits the Hub's 60 characters."""
+    import yaml
+
+    root = Path(root)
+    text = (root / "README.md").read_text(encoding="utf-8")
+    parts = text.split("---\n", 2)
+    meta = yaml.safe_load(parts[1]) if text.startswith("---\n") and len(parts) == 3 else None
+    if not isinstance(meta, dict):
+        raise hub.HubError("README.md has no YAML header (--- ... ---): a Space reads its settings there.")
+    problems = []
+    if meta.get("sdk") != "gradio":
+        problems.append(f"sdk is {meta.get('sdk')!r}, not 'gradio'")
+    if not (root / str(meta.get("app_file", ""))).is_file():
+        problems.append(f"app_file {meta.get('app_file')!r} is not a file here")
+    if len(str(meta.get("short_description", ""))) > 60:
+        problems.append(f"short_description has {len(str(meta['short_description']))} characters "
+                        f"(the Hub takes at most 60)")
+    if problems:
+        raise hub.HubError("README.md's header would be refused: " + "; ".join(problems) + ".")
+    return meta
+
+
 def _token(token: str | None) -> str:
     token = (token or "").strip() if isinstance(token, str) else ""
     if not token:
@@ -85,6 +110,7 @@ def deploy(space_id: str, token: str | None = None, *, private: bool = False, ro
     space_id = hub.check_repo_id(space_id)
     root = Path(root)
     files = space_files(root)
+    check_header(root)
     token = _token(token)
     if hub.offline():
         raise hub.HubOffline("Offline mode (HF_HUB_OFFLINE=1): cannot deploy to the Hub.")
@@ -122,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.dry_run:
             files = space_files()
+            check_header()
             for rel in files:
                 print(rel)
             mb = sum((ROOT / rel).stat().st_size for rel in files) / 2**20

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from huggingface_hub import constants
 
 from genapp import hub, space
@@ -48,6 +49,32 @@ def test_this_checkout_sends_the_app_and_its_models_and_nothing_else():
     tracked = subprocess.run(["git", "-C", str(REPO), "ls-files"], capture_output=True, text=True).stdout.split()
     assert set(files) <= set(tracked)  # only tracked files: never a run folder, a venv or the data
     assert not [f for f in files if f.split("/")[0] in ("tests", "bench", ".ci") or "__pycache__" in f]
+
+
+def test_the_readme_header_is_a_gradio_space_that_starts_app_py():
+    """The README's YAML header is what the Space reads: SDK, its version, Python, the app file."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    meta = yaml.safe_load(text.split("---\n")[1])
+    assert meta["sdk"] == "gradio" and meta["app_file"] == "app.py" and (REPO / meta["app_file"]).is_file()
+    assert str(meta["sdk_version"]).startswith("6.")  # requirements.txt: gradio>=6.0,<7
+    assert str(meta["python_version"]) == f"{sys.version_info.major}.{sys.version_info.minor}"  # what the tests ran on
+    assert len(meta["short_description"]) <= 60  # the Hub refuses longer ones
+    assert space.check_header(REPO) == meta
+
+
+def test_a_header_the_hub_would_refuse_stops_the_deploy_before_any_upload(fake_hub, tmp_path):
+    root = small_tree(tmp_path / "tree")
+    (root / "README.md").write_text("---\nsdk: gradio\napp_file: app.py\nshort_description: " + "x" * 61 + "\n---\n")
+    with pytest.raises(hub.HubError, match="short_description has 61 characters"):
+        space.deploy("alice/studio", TOKEN, root=root, report=lambda m: None)
+    (root / "README.md").write_text("---\nsdk: gradio\napp_file: main.py\n---\n")
+    with pytest.raises(hub.HubError, match="app_file 'main.py' is not a file"):
+        space.deploy("alice/studio", TOKEN, root=root, report=lambda m: None)
+    (root / "README.md").write_text("# no header\n")
+    with pytest.raises(hub.HubError, match="no YAML header"):
+        space.deploy("alice/studio", TOKEN, root=root, report=lambda m: None)
+    assert not fake_hub.requests
 
 
 def test_outside_git_the_same_folders_go_without_caches(tmp_path):
