@@ -62,3 +62,16 @@ def test_transparent_drawing_lands_on_white_and_arrays_are_accepted():
     with pytest.raises(ImageInputError, match="No image"):
         load_image(None)
     assert load_image({"background": None, "layers": [], "composite": rgba}).size == (80, 80)
+
+
+def test_an_upload_over_the_size_limit_names_the_limit(tmp_path):
+    from genapp.images import MAX_BYTES
+
+    big = tmp_path / "big.png"
+    with open(big, "wb") as f:  # a valid PNG head, then padding past the limit
+        Image.new("RGB", (16, 16), "white").save(f, format="PNG")
+        f.truncate(MAX_BYTES + 1)
+    with pytest.raises(ImageInputError, match=r"The file is 20\.0 MB, over the 20 MB limit"):
+        load_image(str(big))
+    with pytest.raises(ImageInputError, match="over the 20 MB limit"):
+        load_image(big.read_bytes())

@@ -10,7 +10,7 @@ import gradio as gr
 
 EN = {
     "title": "# GAN Studio\nTrain the course's generative models live, then play with them. "
-             "Every tab is also an API endpoint (see *Use via API* at the bottom).",
+             "Training and every playground are also API endpoints (see *Use via API* at the bottom).",
     # tabs
     "tab_train": "Train (live)", "tab_latent": "Latent", "tab_conditional": "Conditional",
     "tab_sketch": "Sketch → shoe", "tab_horse": "Horse ↔ zebra",
@@ -84,7 +84,7 @@ EN = {
 
 KO = {
     "title": "# GAN 스튜디오\n강의의 생성 모델을 실시간으로 학습시키고 직접 다뤄 보세요. "
-             "모든 탭은 API 엔드포인트이기도 합니다 (아래 *Use via API* 참고).",
+             "학습과 모든 플레이그라운드는 API 엔드포인트이기도 합니다 (아래 *Use via API* 참고).",
     "tab_train": "학습 (실시간)", "tab_latent": "잠재 공간", "tab_conditional": "조건부 생성",
     "tab_sketch": "스케치 → 신발", "tab_horse": "말 ↔ 얼룩말",
     "model": "모델", "model_info": "사전 학습 모델, 학습 탭에서 끝낸 실행, 또는 Hub 저장소 id (owner/name)",
