@@ -279,3 +279,18 @@ def test_korean_page(browser, app_url):
         shot(page, "conditional_ko")
     finally:
         page.context.close()
+
+
+def test_use_via_api_names_the_components_in_english(browser, app_url):
+    """The API page read 'provided in the "[object Object]" Image component' while the labels were
+    translation keys; it names them now (genapp/ui/api_labels.py)."""
+    page = open_app(browser, app_url)
+    try:
+        page.locator("button.show-api").click()
+        page.get_by_text("/sketch_to_shoe").first.wait_for()
+        text = page.inner_text("body")
+        assert "[object Object]" not in text and "__i18n__" not in text
+        assert 'provided in the "Model" Dropdown component' in text
+        assert 'appears in the "Generated shoe" Image component' in text
+    finally:
+        page.context.close()
