@@ -63,32 +63,51 @@ def ink_mask(gray: Image.Image) -> np.ndarray:
     return mask
 
 
+def _zhang_suen_tables() -> tuple[np.ndarray, np.ndarray]:
+    """For each of the 256 neighbourhoods (bit k = neighbour P(k+2), clockwise from the pixel
+    above): may the centre go in Zhang-Suen's first / second sub-iteration?"""
+    codes = np.arange(256)
+    p = [(codes >> k) & 1 for k in range(8)]               # P2 (north), P3, ..., P9 (north-west)
+    p2, p3, p4, p5, p6, p7, p8, p9 = p
+    b = sum(p)                                              # B: how many neighbours are ink
+    a = sum((p[i] == 0) & (p[(i + 1) % 8] == 1) for i in range(8))  # A: 0 -> 1 steps around
+    base = (b >= 2) & (b <= 6) & (a == 1)
+    return (base & (p2 * p4 * p6 == 0) & (p4 * p6 * p8 == 0),
+            base & (p2 * p4 * p8 == 0) & (p2 * p6 * p8 == 0))
+
+
+_THIN_STEPS = _zhang_suen_tables()
+
+
 def thin(mask: np.ndarray, max_iter: int = 64) -> np.ndarray:
-    """Zhang-Suen thinning: strokes of any width -> 1 px skeletons (vectorised with numpy)."""
-    img = np.pad(mask.astype(np.uint8), 1)
+    """Zhang-Suen thinning: strokes of any width -> 1 px skeletons (vectorised with numpy).
+
+    Each sub-iteration packs the 8 neighbours of every pixel into one byte and looks the verdict
+    up in a 256-entry table, on the ink's bounding box only (a few times faster than evaluating
+    the conditions pixel-array by pixel-array; the same skeleton).
+    """
+    mask = np.asarray(mask, dtype=bool)
+    out = np.zeros(mask.shape, dtype=bool)
+    ys, xs = np.nonzero(mask)
+    if len(ys) == 0:
+        return out
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    img = np.pad(mask[y0:y1, x0:x1].astype(np.uint8), 1)
     for _ in range(max_iter):
         changed = False
-        for first in (True, False):
+        for table in _THIN_STEPS:
             p = img
-            p2, p3, p4 = p[:-2, 1:-1], p[:-2, 2:], p[1:-1, 2:]
-            p5, p6, p7 = p[2:, 2:], p[2:, 1:-1], p[2:, :-2]
-            p8, p9 = p[1:-1, :-2], p[:-2, :-2]
-            nb = [p2, p3, p4, p5, p6, p7, p8, p9]
-            b = sum(n.astype(np.int32) for n in nb)
-            seq = nb + [p2]
-            a = sum(((seq[i] == 0) & (seq[i + 1] == 1)).astype(np.int32) for i in range(8))
-            if first:
-                c, d = p2 * p4 * p6, p4 * p6 * p8
-            else:
-                c, d = p2 * p4 * p8, p2 * p6 * p8
-            remove = (p[1:-1, 1:-1] == 1) & (b >= 2) & (b <= 6) & (a == 1) & (c == 0) & (d == 0)
+            code = (p[:-2, 1:-1] | (p[:-2, 2:] << 1) | (p[1:-1, 2:] << 2) | (p[2:, 2:] << 3)
+                    | (p[2:, 1:-1] << 4) | (p[2:, :-2] << 5) | (p[1:-1, :-2] << 6) | (p[:-2, :-2] << 7))
+            remove = (p[1:-1, 1:-1] == 1) & table[code]
             if remove.any():
                 img = img.copy()
                 img[1:-1, 1:-1][remove] = 0
                 changed = True
         if not changed:
             break
-    return img[1:-1, 1:-1].astype(bool)
+    out[y0:y1, x0:x1] = img[1:-1, 1:-1].astype(bool)
+    return out
 
 
 def _square(mask: np.ndarray, k: int, grow: bool) -> np.ndarray:

@@ -75,3 +75,47 @@ def test_an_upload_over_the_size_limit_names_the_limit(tmp_path):
         load_image(str(big))
     with pytest.raises(ImageInputError, match="over the 20 MB limit"):
         load_image(big.read_bytes())
+
+
+def _zhang_suen_by_the_book(mask: np.ndarray) -> np.ndarray:
+    """Zhang & Suen (1984), pixel by pixel: the reference the vectorised ``thin`` must equal."""
+    img = np.pad(mask.astype(np.uint8), 1)
+    while True:
+        changed = False
+        for step in (0, 1):
+            remove = []
+            for y in range(1, img.shape[0] - 1):
+                for x in range(1, img.shape[1] - 1):
+                    if not img[y, x]:
+                        continue
+                    p = [img[y - 1, x], img[y - 1, x + 1], img[y, x + 1], img[y + 1, x + 1],
+                         img[y + 1, x], img[y + 1, x - 1], img[y, x - 1], img[y - 1, x - 1]]  # P2..P9
+                    b = sum(p)
+                    a = sum(p[i] == 0 and p[(i + 1) % 8] == 1 for i in range(8))
+                    p2, p4, p6, p8 = p[0], p[2], p[4], p[6]
+                    c = p2 * p4 * p6 if step == 0 else p2 * p4 * p8
+                    d = p4 * p6 * p8 if step == 0 else p2 * p6 * p8
+                    if 2 <= b <= 6 and a == 1 and c == 0 and d == 0:
+                        remove.append((y, x))
+            for y, x in remove:
+                img[y, x] = 0
+            changed |= bool(remove)
+        if not changed:
+            return img[1:-1, 1:-1].astype(bool)
+
+
+def test_thinning_is_zhang_suen_and_leaves_one_pixel_lines():
+    from genapp.drawing import thin
+
+    rng = np.random.default_rng(0)
+    for i in range(40):
+        h, w = rng.integers(3, 40, 2)
+        mask = rng.random((h, w)) < rng.uniform(0.1, 0.9)
+        assert np.array_equal(thin(mask), _zhang_suen_by_the_book(mask)), i
+    ring = np.zeros((60, 60), bool)
+    yy, xx = np.mgrid[:60, :60]
+    ring[(abs(np.hypot(yy - 30, xx - 30) - 20) < 4)] = True       # an 8 px thick ring
+    skeleton = thin(ring)
+    assert skeleton.any() and not (skeleton & ~ring).any()           # inside the stroke
+    assert not (skeleton[:-1, :-1] & skeleton[1:, :-1] & skeleton[:-1, 1:] & skeleton[1:, 1:]).any()  # no 2x2 ink
+    assert not thin(np.zeros((8, 8), bool)).any()
