@@ -34,12 +34,12 @@ KEEP_REMOTE = {".gitattributes"}  # the Hub's own file: LFS rules of the Space
 
 def _tracked(root: Path) -> list[str] | None:
     """Files git tracks under ``root`` (relative, '/'-separated), or None outside a checkout."""
+    if not (root / ".git").exists():  # ls-files of an enclosing repository: not this tree's list
+        return None
     try:
         out = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True,
                              timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
-        return None
-    if not (root / ".git").exists():  # ls-files of an enclosing repository: not this tree's list
         return None
     return [p for p in out.decode("utf-8", "replace").split("\0") if p]
 
@@ -61,6 +61,11 @@ def space_files(root: str | Path = ROOT) -> list[str]:
     if missing:
         raise hub.HubError(f"{root} is not a GAN Studio checkout: {', '.join(missing)} missing.")
     return sorted(chosen)
+
+
+def megabytes(root: str | Path, files: list[str]) -> float:
+    """What ``files`` (from :func:`space_files`) weigh, in MiB."""
+    return sum((Path(root) / rel).stat().st_size for rel in files) / 2**20
 
 
 def check_header(root: str | Path = ROOT) -> dict:
@@ -118,7 +123,7 @@ def deploy(space_id: str, token: str | None = None, *, private: bool = False, ro
     for rel in files:
         if needle in (root / rel).read_bytes():
             raise hub.HubError(f"Not deploying: {rel} contains the Hugging Face token.")
-    mb = sum((root / rel).stat().st_size for rel in files) / 2**20
+    mb = megabytes(root, files)
     api = HfApi(endpoint=hub.endpoint(), token=token, library_name="genapp")
     try:
         report(f"Creating the Space {space_id} (if needed)")
@@ -151,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             check_header()
             for rel in files:
                 print(rel)
-            mb = sum((ROOT / rel).stat().st_size for rel in files) / 2**20
+            mb = megabytes(ROOT, files)
             print(f"{len(files)} files, {mb:.1f} MB would go to {hub.check_repo_id(args.space_id)}")
             return 0
         deploy(args.space_id, args.token, private=args.private)
