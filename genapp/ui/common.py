@@ -61,6 +61,11 @@ USABLE_RUN_STATUSES = ("finished", "stopped", "interrupted")
 # ask at once, at most ``default_concurrency_limit`` (app.py) forward passes share the CPU.
 MODEL_EVENTS: dict[str, Any] = {"concurrency_id": "models"}
 
+# A tab's intro sits beside its model picker on a wide screen; on a phone (about 350 px of row)
+# the two would not fit side by side at these widths, so the row wraps and the intro gets the
+# full width under the picker instead of a column a few words wide.
+INTRO_MIN_WIDTH = 260
+
 PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")  # a pretrained name or a run id
 
 

@@ -175,7 +175,7 @@ def build() -> dict:
         preset = gr.Dropdown(list(PRESET_KEYS), value="mode_collapse", label=t("race_preset"), elem_id="race-preset",
                              scale=1)
         ids = gr.Textbox(label=t("race_runs"), placeholder="00003-ring-ring, 00004-wgan-ring", max_lines=1,
-                         elem_id="race-ids", scale=2)
+                         elem_id="race-ids", scale=2, min_width=240)
         stop = gr.Button(t("race_stop"), variant="stop", elem_id="race-stop", scale=0)
     settings = gr.Dataframe(value=settings_table("mode_collapse"), interactive=False, wrap=True,
                             label=t("race_settings"), elem_id="race-settings")
