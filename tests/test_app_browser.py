@@ -294,3 +294,28 @@ def test_use_via_api_names_the_components_in_english(browser, app_url):
         assert 'appears in the "Generated shoe" Image component' in text
     finally:
         page.context.close()
+
+
+def test_phone_width_intros_wrap_under_the_model_picker(browser, app_url):
+    """At a phone's 390 px each playground's intro sat beside its model picker in a column about
+    100 px wide (a few words a line); it now wraps under the picker and gets the row's width, and
+    no tab scrolls sideways."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    try:
+        for name, picker in [("latent", "latent-model"), ("conditional", "cond-model"),
+                             ("sketch", "sketch-model"), ("horse", "horse-model")]:
+            page.goto(f"{app_url}/?tab={name}", wait_until="load")
+            page.wait_for_selector(f"#{picker}")
+            boxes = page.evaluate(f"""(() => {{
+                let row = document.querySelector('#{picker}');
+                while (row && !row.classList.contains('row')) row = row.parentElement;
+                const [a, b] = Array.from(row.children).map(c => c.getBoundingClientRect());
+                return {{picker: [a.top, a.width], intro: [b.top, b.width], row: row.getBoundingClientRect().width,
+                         page: document.documentElement.scrollWidth}};
+            }})()""")
+            assert boxes["intro"][0] > boxes["picker"][0], (name, boxes)        # under the picker, not beside it
+            assert boxes["intro"][1] > 0.9 * boxes["row"], (name, boxes)        # the row's whole width
+            assert boxes["page"] <= 390, (name, boxes)                          # nothing scrolls sideways
+    finally:
+        ctx.close()
