@@ -204,9 +204,10 @@ def test_conditional_tab(page):
 
 
 def draw(page, elem_id: str, points: list[tuple[float, float]]) -> None:
-    """Strokes on a Sketchpad; ``points`` are fractions of the canvas box (the brush is picked first)."""
+    """Strokes on a Sketchpad; ``points`` are fractions of the canvas box. Nothing picks the brush
+    here: the app has picked it (genapp/ui/app.py: HEAD), as for a visitor who just starts drawing."""
     pad = page.locator(f"#{elem_id}")
-    pad.get_by_role("button", name="Brush").click()
+    pad.locator("button.highlight[aria-label='Brush']").wait_for()
     box = pad.locator("canvas").first.bounding_box()
     cx, cy, side = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, min(box["width"], box["height"])
 

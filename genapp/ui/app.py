@@ -26,6 +26,20 @@ CSS = """
 #lecture-status p { margin: 0; }
 """
 
+# Gradio's Sketchpad starts with no tool picked: a stroke draws nothing until the visitor finds
+# the brush ("select the draw tool to start", in English on every page). Pick it for them, once
+# for each pad as it appears on screen; a tool they pick afterwards (the eraser) stays theirs.
+HEAD = """<script>
+(() => {
+  const pick = () => document.querySelectorAll('#sketch-pad').forEach(pad => {
+    if (pad.dataset.brushPicked) return;
+    const brush = pad.querySelector('button[aria-label="Brush"]');
+    if (brush && brush.offsetParent !== null) { brush.click(); pad.dataset.brushPicked = '1'; }
+  });
+  new MutationObserver(pick).observe(document.documentElement, {childList: true, subtree: true});
+})();
+</script>"""
+
 
 log = logging.getLogger("genapp.ui")
 
@@ -70,6 +84,7 @@ class StudioBlocks(gr.Blocks):
     def launch(self, *args, **kwargs):
         kwargs.setdefault("i18n", I18N)
         kwargs.setdefault("css", CSS)
+        kwargs.setdefault("head", HEAD)
         kwargs.setdefault("theme", gr.themes.Soft())  # its fonts ship with Gradio: fine offline
         # Gradio can keep a per-browser history of calls; it would keep Hub tokens typed in the
         # Train tab on a shared lecture-room laptop. Off unless asked for.
