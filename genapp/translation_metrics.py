@@ -221,6 +221,20 @@ def _mean_iou(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((inter / union.clamp(min=1)).mean())
 
 
+def colourfulness(photos: torch.Tensor) -> torch.Tensor:
+    """(N, 3, H, W) in [0, 1] -> (N,) colourfulness (Hasler & Suesstrunk 2003, on 0-255 values):
+    the spread and the mean distance from grey of the opponent colours red-green and yellow-blue.
+    0 for a grey picture; about 15 is "slightly", 33 "moderately", 59 "highly" colourful. A
+    pix2pix that averages the colours it cannot tell from an outline paints beige and grey shoes,
+    which this shows where L1 does not (the average is L1's best guess)."""
+    x = photos.float() * 255
+    rg = x[:, 0] - x[:, 1]
+    yb = 0.5 * (x[:, 0] + x[:, 1]) - x[:, 2]
+    spread = (rg.flatten(1).std(1) ** 2 + yb.flatten(1).std(1) ** 2).sqrt()
+    offset = (rg.flatten(1).mean(1) ** 2 + yb.flatten(1).mean(1) ** 2).sqrt()
+    return spread + 0.3 * offset
+
+
 def pix2pix_metrics(model, batch_size: int = 50) -> dict[str, Any]:
     """L1 (pixels in [0, 1]) of generated vs real photos on the held-out pairs, with references.
 
@@ -228,7 +242,9 @@ def pix2pix_metrics(model, batch_size: int = 50) -> dict[str, Any]:
     (:mod:`genapp.outlines`), the sparse kind of drawing people make at the Sketch tab. Colours
     are a guess from an outline, so L1 says little about whether the shoe *follows the drawing*;
     ``shape_iou`` / ``shape_iou_outline`` do: the mean intersection over union of the generated
-    shoe's silhouette (its non-white pixels, holes filled) with the real shoe's.
+    shoe's silhouette (its non-white pixels, holes filled) with the real shoe's. ``colourfulness*``
+    (:func:`colourfulness`, mean over the held-out shoes) of the real photos and of the shoes made
+    from edge maps and from outlines: how far the model commits to colours at all.
     """
     size = model.config.image_size
     val, train = load_dataset("edges2shoes", "val", size), load_dataset("edges2shoes", "train", size)
@@ -247,6 +263,9 @@ def pix2pix_metrics(model, batch_size: int = 50) -> dict[str, Any]:
             "l1_outline": round(float(_l1_per_image(from_outlines, photos).mean()), 4),
             "shape_iou": round(_mean_iou(_shape(from_edges), real_shape), 4),
             "shape_iou_outline": round(_mean_iou(_shape(from_outlines), real_shape), 4),
+            "colourfulness": round(float(colourfulness(from_edges).mean()), 1),
+            "colourfulness_outline": round(float(colourfulness(from_outlines).mean()), 1),
+            "colourfulness_real": round(float(colourfulness(photos).mean()), 1),
             "l1_mean_train_photo": round(float(_l1_per_image(mean_photo.expand_as(photos), photos).mean()), 4),
             "l1_edges_as_photo": round(float(_l1_per_image(edges, photos).mean()), 4)}
 

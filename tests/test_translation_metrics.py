@@ -40,12 +40,23 @@ def test_pix2pix_l1_is_zero_for_a_perfect_model_and_positive_for_an_untrained_on
     assert perfect["heldout_pairs"] == 100 and perfect["image_size"] == SIZE
     assert perfect["l1"] == 0.0 and perfect["l1_outline"] == 0.0
     assert perfect["shape_iou"] == 1.0 and perfect["shape_iou_outline"] == 1.0
+    # the real shoes' own colours, whichever input they came from
+    assert perfect["colourfulness"] == perfect["colourfulness_outline"] == perfect["colourfulness_real"] > 5
     # the references: a shoe-shaped blur and the edge map are both far from the photos
     assert 0.05 < perfect["l1_mean_train_photo"] < 0.5 and 0.05 < perfect["l1_edges_as_photo"] < 0.6
     torch.manual_seed(0)
     untrained = build_model("pix2pix", "edges2shoes", image_size=SIZE, ngf=8, ndf=8)
     m = M.evaluate(untrained)  # the same numbers through the card protocol's entry point
     assert m["family"] == "pix2pix" and 0.05 < m["l1"] < 1.0
+
+
+def test_colourfulness_is_zero_for_grey_and_grows_with_colour():
+    grey = torch.full((1, 3, 8, 8), 0.6)
+    beige = torch.tensor([0.80, 0.72, 0.60]).view(1, 3, 1, 1).expand(1, 3, 8, 8)
+    red_and_blue = torch.zeros(1, 3, 8, 8)
+    red_and_blue[:, 0, :4], red_and_blue[:, 2, 4:] = 1.0, 1.0
+    c = TM.colourfulness(torch.cat([grey, beige, red_and_blue]))
+    assert c[0] == 0 and 0 < c[1] < 20 < c[2]  # beige: a little; half red, half blue: very
 
 
 def test_pix2pix_sheet_rows_are_edges_generated_outlines_generated_real():
