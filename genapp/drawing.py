@@ -191,7 +191,8 @@ def _curve(p0, p1, p2, n: int = 24):
 
 
 def example_sketches(size: int = 512, width: int = 7) -> dict[str, Image.Image]:
-    """Three shoe outlines drawn with PIL lines (no dataset image involved): sneaker, boot, heel.
+    """Three shoe outlines drawn with PIL lines (no dataset image involved): boot, sneaker, heel
+    (the Sketch tab opens with the first).
 
     Drawn thick on purpose, like a finger on a tablet, so the preprocessing has work to do.
     """
@@ -205,18 +206,6 @@ def example_sketches(size: int = 512, width: int = 7) -> dict[str, Image.Image]:
     def sc(pts):
         return [(x * s, y * s) for x, y in pts]
 
-    # sneaker: low profile, thick sole, laces
-    im, d = canvas()
-    upper = _curve((60, 330), (70, 230), (190, 215)) + _curve((190, 215), (260, 150), (330, 170)) + \
-        _curve((330, 170), (380, 200), (400, 190)) + _curve((400, 190), (450, 250), (452, 330))
-    _poly(d, sc(upper), width)
-    _poly(d, sc([(60, 330), (452, 330), (455, 370), (70, 375), (50, 350), (60, 330)]), width)
-    for i in range(4):
-        x = 220 + i * 30
-        _poly(d, sc([(x, 215 - i * 12), (x + 30, 245 - i * 12)]), max(2, width - 2))
-    _poly(d, sc(_curve((330, 170), (300, 230), (360, 300))), max(2, width - 2))
-    out["sneaker"] = im.convert("RGB")
-
     # ankle boot: tall shaft, small heel
     im, d = canvas()
     boot = [(150, 90), (330, 90)] + _curve((330, 90), (325, 250), (360, 300)) + \
@@ -226,6 +215,20 @@ def example_sketches(size: int = 512, width: int = 7) -> dict[str, Image.Image]:
     _poly(d, sc([(120, 400), (120, 430), (190, 430), (190, 400)]), width)
     _poly(d, sc([(150, 120), (330, 120)]), max(2, width - 2))
     out["boot"] = im.convert("RGB")
+
+    # sneaker: low toe on the left rising to the collar at the back, a sole band, laces
+    im, d = canvas()
+    upper = _curve((45, 335), (45, 280), (140, 262)) + _curve((140, 262), (240, 240), (300, 190)) + [(335, 178)] + \
+        _curve((335, 178), (410, 160), (440, 190)) + _curve((440, 190), (465, 260), (462, 335))
+    _poly(d, sc(upper), width)
+    _poly(d, sc([(45, 335), (462, 335)]), width)
+    _poly(d, sc(_curve((42, 338), (40, 372), (85, 376)) + [(440, 376)] + _curve((440, 376), (468, 370), (462, 335))),
+          width)
+    for i in range(5):
+        x, y = 190 + i * 26, 258 - i * 15
+        _poly(d, sc([(x, y), (x + 26, y + 20)]), max(2, width - 2))
+    _poly(d, sc(_curve((45, 335), (75, 285), (140, 272))), max(2, width - 2))
+    out["sneaker"] = im.convert("RGB")
 
     # high heel: pointed toe, stiletto
     im, d = canvas()

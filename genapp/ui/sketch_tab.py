@@ -11,6 +11,7 @@ first frame, a tiny image upscaled) is shown as a note.
 """
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -96,7 +97,8 @@ def example_files() -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, img in example_sketches().items():
-        p = folder / f"sketch-{name}.png"
+        # named by content, so a redrawn example never comes from an older version's file
+        p = folder / f"sketch-{name}-{hashlib.sha1(img.tobytes()).hexdigest()[:10]}.png"
         if not p.exists():
             img.save(p)
         paths.append(str(p))
