@@ -61,10 +61,7 @@ USABLE_RUN_STATUSES = ("finished", "stopped", "interrupted")
 # ask at once, at most ``default_concurrency_limit`` (app.py) forward passes share the CPU.
 MODEL_EVENTS: dict[str, Any] = {"concurrency_id": "models"}
 
-# A tab's intro sits beside its model picker on a wide screen; on a phone (about 350 px of row)
-# the two would not fit side by side at these widths, so the row wraps and the intro gets the
-# full width under the picker instead of a column a few words wide.
-INTRO_MIN_WIDTH = 260
+INTRO_MIN_WIDTH = 260  # px: see tab_intro
 
 PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")  # a pretrained name or a run id
 
@@ -97,6 +94,15 @@ def user_errors(fn: Callable) -> Callable:
                            f"try again or pick another model.", print_exception=False) from None
 
     return wrapper
+
+
+def tab_intro(text: str) -> None:
+    """A playground's intro, in the row beside its model picker. On a wide screen they sit side by
+    side; on a phone (about 350 px of row) the two do not fit at these widths, so the row wraps and
+    the intro gets the full width under the picker instead of a column a few words wide. (The
+    Column carries the width: a Markdown's own ``min_width`` is not applied.)"""
+    with gr.Column(min_width=INTRO_MIN_WIDTH):
+        gr.Markdown(text)
 
 
 def stop_first_look(look, triggers) -> None:

@@ -11,8 +11,8 @@ from PIL import Image, ImageDraw, ImageFont
 from genapp.data import CLASS_NAMES
 from genapp.images import make_grid, to_pil
 
-from .common import (INTRO_MIN_WIDTH, MODEL_EVENTS, UserError, as_int, as_seed, checked_number, checked_slider,
-                     default_model, grid, load_model, model_choices, notice, user_errors)
+from .common import (MODEL_EVENTS, UserError, as_int, as_seed, checked_number, checked_slider, default_model, grid,
+                     load_model, model_choices, notice, tab_intro, user_errors)
 from .i18n import t
 from ..drawing import _font
 
@@ -86,8 +86,7 @@ def build() -> dict:
     with gr.Row():
         model = gr.Dropdown(choices=model_choices("conditional"), value=start, allow_custom_value=True,
                             label=t("model"), info=t("model_info"), elem_id="cond-model", scale=2)
-        with gr.Column(min_width=INTRO_MIN_WIDTH):  # a Markdown's own min_width is not applied
-            gr.Markdown(t("cond_intro"))
+        tab_intro(t("cond_intro"))
     missing = gr.Markdown(notice("conditional"), elem_classes=["notice"])
     with gr.Row():
         with gr.Column(scale=1):

@@ -18,8 +18,8 @@ from genapp.data import data_dir
 from genapp.images import from_pil, load_image, to_pil
 from genapp.models.cyclegan import DIRECTIONS
 
-from .common import (INTRO_MIN_WIDTH, MODEL_EVENTS, UserError, default_model, load_model, model_choices, notice,
-                     read_upload, upload_image, user_errors)
+from .common import (MODEL_EVENTS, UserError, default_model, load_model, model_choices, notice, read_upload, tab_intro,
+                     upload_image, user_errors)
 from .i18n import t
 from ..drawing import example_photo
 
@@ -105,8 +105,7 @@ def build() -> dict:
     with gr.Row():
         model = gr.Dropdown(choices=model_choices("horse"), value=default_model("horse"), allow_custom_value=True,
                             label=t("model"), info=t("model_info"), elem_id="horse-model", scale=2)
-        with gr.Column(min_width=INTRO_MIN_WIDTH):  # a Markdown's own min_width is not applied
-            gr.Markdown(t("horse_intro"))
+        tab_intro(t("horse_intro"))
     missing = gr.Markdown(notice("horse"), elem_classes=["notice"])
     with gr.Row():
         with gr.Column(scale=1):

@@ -21,8 +21,8 @@ from genapp import latent
 from genapp.data import synthetic_batch
 from genapp.images import make_grid, render_bars, render_scatter, to_pil
 
-from .common import (INTRO_MIN_WIDTH, MODEL_EVENTS, UserError, as_int, as_seed, checked_number, checked_slider,
-                     default_model, grid, load_model, model_choices, notice, user_errors)
+from .common import (MODEL_EVENTS, UserError, as_int, as_seed, checked_number, checked_slider, default_model, grid,
+                     load_model, model_choices, notice, tab_intro, user_errors)
 from .conditional_tab import grid_with_row_labels
 from .i18n import t
 from ..drawing import labelled_row, upscale_for_display
@@ -168,8 +168,7 @@ def build() -> dict:
     with gr.Row():
         model = gr.Dropdown(choices=model_choices("latent"), value=default_model("latent"), allow_custom_value=True,
                             label=t("model"), info=t("model_info"), elem_id="latent-model", scale=2)
-        with gr.Column(min_width=INTRO_MIN_WIDTH):  # a Markdown's own min_width is not applied
-            gr.Markdown(t("latent_intro"))
+        tab_intro(t("latent_intro"))
     missing = gr.Markdown(notice("latent"), elem_classes=["notice"])
     with gr.Tab(t("sample")):
         with gr.Row():

@@ -20,7 +20,7 @@ from PIL import Image
 
 from genapp.images import ImageInputError, from_pil, load_image, to_pil
 
-from .common import (INTRO_MIN_WIDTH, MODEL_EVENTS, default_model, load_model, model_choices, notice, read_upload,
+from .common import (MODEL_EVENTS, default_model, load_model, model_choices, notice, read_upload, tab_intro,
                      upload_image, user_errors)
 from .i18n import t
 from ..drawing import EmptySketch, example_sketches, sketch_to_edges
@@ -109,8 +109,7 @@ def build() -> dict:
     with gr.Row():
         model = gr.Dropdown(choices=model_choices("sketch"), value=default_model("sketch"), allow_custom_value=True,
                             label=t("model"), info=t("model_info"), elem_id="sketch-model", scale=2)
-        with gr.Column(min_width=INTRO_MIN_WIDTH):  # a Markdown's own min_width is not applied
-            gr.Markdown(t("sketch_intro"))
+        tab_intro(t("sketch_intro"))
     missing = gr.Markdown(notice("sketch"), elem_classes=["notice"])
     with gr.Row():
         with gr.Column(scale=3):
