@@ -14,7 +14,8 @@ On a GPU (``--device cuda``) both loops run on it: the reference copies each Dat
 the GPU and trains in fp32, as a first script does; ours keeps the data on the GPU
 (``BatchStream``), runs the step under bf16 autocast and compiles the networks
 (``--precision`` / ``--no-compile`` to measure each part), as ``python -m train --device cuda
---precision bf16 --compile`` does.
+--precision bf16 --compile`` does. ``--graph`` records ours' whole step once as a CUDA graph and
+replays it (``bench/graphed_step.py``; not compiled, as the graph already removes the launches).
 """
 from __future__ import annotations
 
@@ -118,7 +119,7 @@ def _opts(model):
 
 
 def bench(family: str, steps: int, rounds: int, batch_size: int, device: torch.device,
-          precision: str = "fp32", compile_: bool = False) -> dict:
+          precision: str = "fp32", compile_: bool = False, graph: bool = False) -> dict:
     torch.manual_seed(0)
     if family == "dcgan":
         ours = build_model("dcgan", "mnist")
@@ -145,14 +146,21 @@ def bench(family: str, steps: int, rounds: int, batch_size: int, device: torch.d
 
     ours.defer_stats = defers_stats(device)  # as the trainer does: statistics read every 10th step
     log_every = TrainConfig().log_every
+    step = None
+    if graph:
+        from graphed_step import GraphedStep
+        step = GraphedStep(ours, next(stream), bf16=precision == "bf16")
 
     def run_ours():
         sync()
         t = time.perf_counter()
         for i in range(steps):
             batch = next(stream)
-            with autocast(cfg, device):
-                stats = ours.train_step(batch)
+            if step is not None:
+                stats = step(batch)
+            else:
+                with autocast(cfg, device):
+                    stats = ours.train_step(batch)
             if (i + 1) % log_every == 0:
                 stats_to_floats(stats)
         sync()
@@ -193,18 +201,22 @@ def main() -> None:
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu")
     p.add_argument("--precision", choices=["fp32", "bf16"], help="ours (default: bf16 on a GPU, else fp32)")
     p.add_argument("--no-compile", action="store_true", help="ours without torch.compile (compiled on a GPU by default)")
+    p.add_argument("--graph", action="store_true", help="ours as one CUDA graph per step (a GPU only; not compiled)")
     args = p.parse_args()
     device = resolve_device(args.device)
     gpu = device.type == "cuda"
+    if args.graph and not gpu:
+        p.error("--graph records CUDA graphs: it needs --device cuda on a machine with a GPU.")
     precision = args.precision or ("bf16" if gpu else "fp32")
-    compile_ = gpu and not args.no_compile
+    compile_ = gpu and not args.no_compile and not args.graph
     name = torch.cuda.get_device_name(device) if gpu else "cpu"
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, device {name}, "
-          f"load average {os.getloadavg()[0]:.1f}; ours: {precision}{', compiled' if compile_ else ''}")
+          f"load average {os.getloadavg()[0]:.1f}; ours: {precision}{', compiled' if compile_ else ''}"
+          f"{', one CUDA graph per step' if args.graph else ''}")
     fams = ["dcgan", "pix2pix"] if args.family == "both" else [args.family]
     for fam in fams:
         steps = args.steps if fam == "dcgan" or gpu else max(4, args.steps // 8)
-        r = bench(fam, steps, args.rounds, 64 if fam == "dcgan" else 8, device, precision, compile_)
+        r = bench(fam, steps, args.rounds, 64 if fam == "dcgan" else 8, device, precision, compile_, args.graph)
         print(f"{fam:8s} batch {r['batch_size']:3d}: ours {r['ours_img_s']:8.1f} img/s   "
               f"reference {r['reference_img_s']:8.1f} img/s   ratio {r['ratio']:.2f}x", flush=True)
 

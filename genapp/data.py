@@ -366,7 +366,9 @@ class BatchStream:
 
     def _take(self, key: str, n_items: int) -> torch.Tensor:
         if key not in self._perm or self._pos[key] + self.batch_size > len(self._perm[key]):
-            self._perm[key] = torch.randperm(n_items, generator=self.gen)
+            # Drawn on the CPU (seeded, the same on every device) and moved once an epoch: a copy
+            # of each step's indices to a GPU would make the host wait for the GPU every step.
+            self._perm[key] = torch.randperm(n_items, generator=self.gen).to(self.device)
             self._pos[key] = 0
         p = self._pos[key]
         self._pos[key] = p + self.batch_size

@@ -166,6 +166,43 @@ def test_data_shapes_and_ranges():
     assert torch.allclose(r.norm(dim=1), torch.full((1000,), 2.0), atol=0.1)
 
 
+def test_batches_and_augmentation_on_a_device_copy_nothing_from_the_host():
+    """On a GPU each copy of a step's indices to the device makes the host wait for the GPU, so
+    the shuffled order moves to the data's device once an epoch. The 'meta' device stands in for
+    the GPU here: every op that turns a CPU tensor into a device tensor is recorded."""
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    class HostCopies(TorchDispatchMode):
+        def __init__(self):
+            super().__init__()
+            self.copies = []
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            out = func(*args, **(kwargs or {}))
+            ins = [a for a in args if isinstance(a, torch.Tensor)]
+            if isinstance(out, torch.Tensor) and out.device.type == "meta" and any(a.device.type == "cpu" for a in ins):
+                self.copies.append(str(func))
+            return out
+
+    for ds in (load_dataset("mnist"), load_dataset("horse2zebra", image_size=32)):  # one order, two
+        stream = BatchStream(ds, 16, seed=0, device="meta")
+        next(stream)  # an epoch starts: its order moves to the device
+        with HostCopies() as seen:
+            for _ in range(20):
+                batch = next(stream)
+        assert seen.copies == [] and all(v.device.type == "meta" for v in batch.values())
+    # pix2pix / CycleGAN augmentation draws its random numbers on the device too
+    from genapp.models.augment import random_jitter, sketch_mix
+    a, b = torch.empty(4, 3, 32, 32, device="meta"), torch.empty(4, 3, 32, 32, device="meta")
+    with HostCopies() as seen:
+        ja, jb = random_jitter(a, b)
+        mixed = sketch_mix(a, b, 0.5)
+    assert seen.copies == [] and ja.shape == jb.shape == mixed.shape == a.shape and mixed.device.type == "meta"
+    # on the CPU the batches are the ones the seed always gave
+    a, b = BatchStream(load_dataset("mnist"), 8, seed=5), BatchStream(load_dataset("mnist"), 8, seed=5)
+    assert all(torch.equal(next(a)["x"], next(b)["x"]) for _ in range(3))
+
+
 def test_missing_data_offline_names_folder_and_files(tmp_path, monkeypatch):
     from genapp import data
 

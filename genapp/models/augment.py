@@ -14,6 +14,15 @@ import torch.nn.functional as F
 ENLARGE = 286 / 256
 
 
+def _draw(generator: torch.Generator | None, device: torch.device, fn, *args) -> torch.Tensor:
+    """Random numbers from ``generator`` (moved to ``device``), or drawn on ``device`` itself: on a
+    GPU that needs no copy from the host, which would make the host wait for the GPU each step,
+    and a CUDA graph can record it."""
+    if generator is not None:
+        return fn(*args, generator=generator, device=generator.device).to(device)
+    return fn(*args, device=device)
+
+
 def random_jitter(*images: torch.Tensor, generator: torch.Generator | None = None) -> tuple[torch.Tensor, ...]:
     """The same random crop and mirror for each index of every tensor given (so an edge map and
     its photo stay aligned). Each tensor is (N, C, S, S); the results have the same shapes."""
@@ -24,14 +33,15 @@ def random_jitter(*images: torch.Tensor, generator: torch.Generator | None = Non
     stacked = torch.cat(images, 1)
     if big > size:
         stacked = F.interpolate(stacked, size=(big, big), mode="bilinear", align_corners=False)
-    top = torch.randint(0, big - size + 1, (n,), generator=generator).tolist()
-    left = torch.randint(0, big - size + 1, (n,), generator=generator).tolist()
-    mirror = (torch.rand(n, generator=generator) < 0.5).tolist()
-    out = []
-    for k in range(n):
-        crop = stacked[k, :, top[k]:top[k] + size, left[k]:left[k] + size]
-        out.append(crop.flip(-1) if mirror[k] else crop)
-    out = torch.stack(out)
+    dev = stacked.device
+    top = _draw(generator, dev, torch.randint, 0, big - size + 1, (n, 1))
+    left = _draw(generator, dev, torch.randint, 0, big - size + 1, (n, 1))
+    mirror = _draw(generator, dev, torch.rand, (n, 1)) < 0.5
+    span = torch.arange(size, device=dev)
+    rows = top + span                                                   # (N, S): each image's crop
+    cols = left + torch.where(mirror, size - 1 - span, span)            # read right to left if mirrored
+    out = stacked.permute(0, 2, 3, 1)[torch.arange(n, device=dev)[:, None, None], rows[:, :, None], cols[:, None, :]]
+    out = out.permute(0, 3, 1, 2).contiguous()
     return tuple(out.split([x.size(1) for x in images], 1))
 
 
@@ -52,8 +62,8 @@ def sketch_mix(edges: torch.Tensor, outline: torch.Tensor, p: float,
     if p == 0.0:
         return edges
     n = edges.size(0)
-    r = torch.rand(n, generator=generator).to(edges.device).view(n, 1, 1, 1)
-    keep = (torch.rand(n, 1, SKETCH_CELLS, SKETCH_CELLS, generator=generator) < 0.5).to(edges.device, edges.dtype)
+    r = _draw(generator, edges.device, torch.rand, (n, 1, 1, 1))
+    keep = (_draw(generator, edges.device, torch.rand, (n, 1, SKETCH_CELLS, SKETCH_CELLS)) < 0.5).to(edges.dtype)
     keep = F.interpolate(keep, size=edges.shape[-2:], mode="nearest")
     partial = torch.minimum(outline, 1.0 - keep * (1.0 - edges))      # darker of outline and kept lines
     return torch.where(r < p / 2, outline, torch.where(r < p, partial, edges))
