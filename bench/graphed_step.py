@@ -14,6 +14,9 @@ What capture needs, and how the step provides it:
 * a few eager steps first, on a side stream, so that cuDNN, the allocator and Adam's state are
   settled before recording. Those warm-up steps train the model too, as real steps.
 
+A graph replays the kernels of the step it recorded, so the step must do the same work every
+time: true of the dcgan and pix2pix steps the bench measures (their random numbers are drawn on
+the GPU), not of CycleGAN's pool of past fakes, whose choices are made in Python.
 The learning rate is recorded as a number, so a schedule that changes it (``lr_decay``) needs a
 new capture; this bench trains at the recipe's constant rate. bf16 autocast needs its weight
 cache off inside a graph (``cache_enabled=False``).

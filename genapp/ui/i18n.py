@@ -75,7 +75,9 @@ EN = {
     "shoe_from_drawing": "Make the shoe", "sketch_upload": "A sketch (dark lines on white)",
     "shoe_from_upload": "Make the shoe from the upload", "model_sees": "What the model sees", "shoe": "Generated shoe",
     # horse
-    "horse_intro": "CycleGAN learned horse ↔ zebra from unpaired photos. Upload a photo and choose the direction.",
+    "horse_intro": "CycleGAN learned horse ↔ zebra from unpaired photos. Upload a photo and choose the direction. "
+                   "The model sees the square in the middle of the photo, at its own small size (the shipped one: "
+                   "64 × 64 px, trained on a 2-core CPU), so expect a soft picture.",
     "photo": "Photo", "direction": "Direction", "translate": "Translate", "before_after": "Before / after",
     "translated": "Translated", "reconstruction": "Cycled back",
     "cycle_note": "*Cycled back* translates the result back again: close to the original means the "
@@ -141,7 +143,9 @@ KO = {
     "draw": "그리기", "upload": "업로드", "sketchpad": "여기에 그리세요 (지우개는 브러시 아래)",
     "shoe_from_drawing": "신발 만들기", "sketch_upload": "스케치 (흰 바탕에 어두운 선)",
     "shoe_from_upload": "업로드한 스케치로 신발 만들기", "model_sees": "모델이 보는 입력", "shoe": "생성된 신발",
-    "horse_intro": "CycleGAN은 짝이 없는 사진들로 말 ↔ 얼룩말 변환을 배웠습니다. 사진을 올리고 방향을 고르세요.",
+    "horse_intro": "CycleGAN은 짝이 없는 사진들로 말 ↔ 얼룩말 변환을 배웠습니다. 사진을 올리고 방향을 고르세요. "
+                   "모델은 사진 가운데의 정사각형을 자기 크기로 줄여서 봅니다 (제공되는 모델: 64 × 64 px, 2코어 CPU에서 "
+                   "학습). 그래서 결과는 흐릿합니다.",
     "photo": "사진", "direction": "방향", "translate": "변환", "before_after": "변환 전 / 후",
     "translated": "변환 결과", "reconstruction": "되돌린 결과",
     "cycle_note": "*되돌린 결과*는 변환 결과를 다시 반대로 변환한 것입니다. 원본과 비슷하면 "
