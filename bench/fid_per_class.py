@@ -39,8 +39,7 @@ def main() -> None:
     p.add_argument("--models", nargs="*", help="default: the shipped dcgan and cgan of the dataset")
     p.add_argument("--n", type=int, default=FID_N)
     args = p.parse_args()
-    prefix = "mnist" if args.dataset == "mnist" else "fashion"
-    models = args.models or [f"{prefix}-dcgan", f"{prefix}-cgan"]
+    models = args.models or [f"{args.dataset}-dcgan", f"{args.dataset}-cgan"]
     judge = load_judge(args.dataset)
     names = CLASS_NAMES[args.dataset]
     test, _ = real_sample(args.dataset, "test", args.n)

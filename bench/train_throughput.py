@@ -146,18 +146,18 @@ def bench(family: str, steps: int, rounds: int, batch_size: int, device: torch.d
 
     ours.defer_stats = defers_stats(device)  # as the trainer does: statistics read every 10th step
     log_every = TrainConfig().log_every
-    step = None
+    graphed = None
     if graph:
         from graphed_step import GraphedStep
-        step = GraphedStep(ours, next(stream), bf16=precision == "bf16")
+        graphed = GraphedStep(ours, next(stream), bf16=precision == "bf16")
 
     def run_ours():
         sync()
         t = time.perf_counter()
         for i in range(steps):
             batch = next(stream)
-            if step is not None:
-                stats = step(batch)
+            if graphed is not None:
+                stats = graphed(batch)
             else:
                 with autocast(cfg, device):
                     stats = ours.train_step(batch)
