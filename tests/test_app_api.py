@@ -360,3 +360,46 @@ def test_train_tab_defaults_follow_the_family():
     # the live learning rate: 1e-3 for the DCGAN-style families, each other family its recipe's
     assert family_changed("dcgan")[1] == 1e-3 and dataset_changed("cgan", "fashion")[0] == 1e-3
     assert family_changed("gan")[1] == 2e-4 and family_changed("vae")[1] == 1e-3
+
+
+def test_one_ssl_context_for_scripts_still_checks_certificates(app_env, tmp_path):
+    """The README's advice for scripts (one SSL context, built once, passed as ``ssl_verify``)
+    against the app served over https with a self-signed certificate: the context that trusts the
+    certificate gets answers from every kind of endpoint; one that does not (certifi's public CAs,
+    what a default client checks against) is refused, so certificates are still verified."""
+    import shutil
+    import ssl
+    import subprocess
+
+    import certifi
+    from gradio_client import Client
+
+    from genapp.ui import build_app
+
+    from .conftest import free_port
+
+    if not shutil.which("openssl"):
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    demo = build_app()
+    _, url, _ = demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True,
+                            quiet=True, ssl_certfile=str(cert), ssl_keyfile=str(key), ssl_verify=False)
+    try:
+        assert url.startswith("https://")
+        trusted = Client(url, verbose=False, ssl_verify=ssl.create_default_context(cafile=str(cert)))
+        grid = image(trusted.predict("mnist-dcgan", 3, 4, api_name="/generate"))
+        assert grid.ndim == 3 and grid.std() > 0
+        sketch = tmp_path / "sketch.png"
+        im = Image.new("RGB", (200, 200), "white")
+        ImageDraw.Draw(im).line([(20, 150), (180, 150), (170, 60), (40, 90)], fill="black", width=4)
+        im.save(sketch)
+        shoe = image(trusted.predict(handle_file(str(sketch)), api_name="/sketch_to_shoe"))  # upload + download
+        assert shoe.shape[2] == 3 and shoe.std() > 0
+        with pytest.raises(Exception) as refused:
+            Client(url, verbose=False, ssl_verify=ssl.create_default_context(cafile=certifi.where()))
+        assert "CERTIFICATE_VERIFY_FAILED" in repr(refused.value) or "certificate" in repr(refused.value).lower()
+    finally:
+        demo.close()
