@@ -95,8 +95,10 @@ def main() -> None:
             logits = judge_outputs(judge, images)[1]
             sure = recognizable_rate(logits)
             # a cgan's samples cycle through the classes (generate with no label; chunks of 500)
-            asked = torch.arange(len(images)) % model.config.num_classes
-            acc = f"  class accuracy {(logits.argmax(1) == asked).float().mean():.1%}" if args.family == "cgan" else ""
+            acc = ""
+            if args.family == "cgan":
+                asked = torch.arange(len(images)) % model.config.num_classes
+                acc = f"  class accuracy {(logits.argmax(1) == asked).float().mean():.1%}"
             # what the live view shows at this moment (the Train tab's fixed z): look at them
             grid_image(model.generate(64, seed=42), 8, 2).save(out_dir / f"{args.family}_{clock['next']:.0f}s{tag}.png")
             print(f"  train {clock['train_s']:6.1f}s  step {e['step']:5d}  judge-FID {fid:8.2f}  "
@@ -108,10 +110,12 @@ def main() -> None:
 
     stop = lambda: clock["hit"] is not None or clock["train_s"] >= args.budget  # noqa: E731
     with tempfile.TemporaryDirectory() as tmp:
-        train(model, TrainConfig(steps=10**7, batch_size=args.batch_size, sample_every=10**9,
+        end = train(model, TrainConfig(steps=10**7, batch_size=args.batch_size, sample_every=10**9,
                                  checkpoint_every=10**9, log_every=10**9, device="cpu", seed=args.seed,
                                  precision=args.precision),
               tmp, on_event=on_event, should_stop=stop)
+    if end["status"] == "failed":
+        raise SystemExit(f"the training failed: {end['reason']}")
     if clock["hit"]:
         s, step, fid = clock["hit"]
         print(f"RESULT: judge-FID {fid:.2f} <= 3x floor ({3 * floor:.2f}) after {s:.1f}s of training (step {step})")
