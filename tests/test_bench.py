@@ -1,0 +1,41 @@
+"""The benches behind docs/PERFORMANCE.md still run and print their figures (tiny settings; the
+figures themselves are measured by running the benches on an idle machine, not here)."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("GENAPP_DATA_DIR") or REPO.parent / "shared" / "data")
+needs_data = pytest.mark.skipif(not (DATA / "mnist.npz").exists(), reason="needs the shared data (GENAPP_DATA_DIR)")
+
+
+def bench(*args: str) -> str:
+    env = {**os.environ, "GENAPP_DATA_DIR": str(DATA), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return done.stdout
+
+
+@needs_data
+@pytest.mark.parametrize("family", ["dcgan", "cgan"])
+def test_time_to_quality_checks_a_training_as_it_goes(family):
+    out = bench("bench/time_to_quality.py", "--family", family, "--budget", "2", "--every", "1", "--n", "300")
+    checks = re.findall(r"train +([\d.]+)s +step +(\d+) +judge-FID +([\d.]+)", out)
+    assert len(checks) == 2, out
+    assert int(checks[1][1]) > int(checks[0][1]) > 0  # the training went on between the checks
+    assert ("class accuracy" in out) == (family == "cgan")
+    assert "RESULT:" in out
+
+
+@needs_data
+def test_train_throughput_compares_both_loops():
+    out = bench("bench/train_throughput.py", "--steps", "2", "--rounds", "1")
+    rows = re.findall(r"(dcgan|pix2pix) +batch +\d+: ours +([\d.]+) img/s +reference +([\d.]+) img/s +ratio ([\d.]+)x", out)
+    assert [r[0] for r in rows] == ["dcgan", "pix2pix"], out
+    assert all(float(r[1]) > 0 and float(r[2]) > 0 for r in rows)
