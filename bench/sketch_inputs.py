@@ -10,6 +10,9 @@ canvas) and place, then goes through exactly what the tab does (``sketch_to_edge
 - ``outline, wobbly``: the same, each point moved by a smooth random wobble of up to 2 % of the
   drawing, with one or two gaps (3-6 % of the outline each) where the pen lifted;
 - ``coloured in``: the shoe's silhouette filled with one dark colour;
+- ``outline, photographed on paper``: the thick-pen drawing as a phone photo of a pencil drawing
+  on paper lit unevenly (the light falls off across the page), and the same without the step
+  that evens out the page's light (what the tab did before);
 - ``outline, centred``: the thick-pen drawing placed in the middle of the frame (how the tab placed
   drawings before it put the sole where edges2shoes puts it), to show what the placement is worth;
 - ``coloured in, thinned``: coloured-in drawings without the step that outlines filled areas (what
@@ -31,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -104,6 +107,23 @@ def drawn(mask: np.ndarray, rng: np.random.Generator, kind: str) -> Image.Image:
     return canvas
 
 
+def photographed(canvas: Image.Image, rng: np.random.Generator) -> Image.Image:
+    """A drawing on white -> a phone photo of it drawn in pencil on paper: the light falls off
+    across the page in a random direction (bright side 195-225, dim side 95-150), the pencil is
+    grey (40-90), with sensor noise and a little blur."""
+    a = np.asarray(canvas.convert("L"), dtype=np.float32) / 255.0            # 1 paper, 0 ink
+    h, w = a.shape
+    angle = rng.uniform(0, 2 * np.pi)
+    yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
+    t = (np.cos(angle) * xx + np.sin(angle) * yy)
+    t = (t - t.min()) / max(1e-6, t.max() - t.min())                          # 0 bright side, 1 dim side
+    bright, dim, ink = rng.uniform(195, 225), rng.uniform(95, 150), rng.uniform(40, 90)
+    paper = bright + (dim - bright) * t
+    img = paper * a + np.minimum(ink, paper - 30) * (1 - a) + rng.normal(0, 5, a.shape)
+    out = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(1.0))
+    return out.convert("RGB")
+
+
 def centred(edges: Image.Image) -> Image.Image:
     """The previous placement: the same edge map moved to the vertical middle of the frame."""
     a = np.asarray(edges.convert("L"))
@@ -155,6 +175,15 @@ def main(argv: list[str] | None = None) -> int:
         score(kind, to_model(edges, size), None if kind == "outline, wobbly" else drawing_masks)  # gaps: no inside
         if kind == "outline, thick pen":
             score("outline, centred (the old placement)", to_model([centred(x) for x in edges], size))
+            rng_photo = np.random.default_rng(args.seed + 2)
+            photos_of = [photographed(drawn(masks[i], rng_photo, kind), rng_photo) for i in range(len(masks))]
+            score("outline, photographed on paper", to_model([sketch_to_edges(x) for x in photos_of], size))
+            keep = drawing.even_out_light  # the tab before it evened out the page's light
+            drawing.even_out_light = lambda a: a
+            try:
+                score("photographed, light not evened (the old)", to_model([sketch_to_edges(x) for x in photos_of], size))
+            finally:
+                drawing.even_out_light = keep
         if kind == "coloured in":  # the tab before it outlined filled areas: thinning leaves a stick
             keep = drawing.filled_to_outline
             drawing.filled_to_outline = lambda ink, width: ink

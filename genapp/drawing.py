@@ -4,7 +4,8 @@ The pix2pix shoe model was trained on edges2shoes, whose inputs are HED edge map
 1 px at 256 px) dark lines on white, the shoe filling the frame, side view. A finger or mouse
 drawing is nothing like that -- thick strokes, off-centre, small or huge -- so
 :func:`sketch_to_edges` turns any drawing or upload into that look before the model sees it:
-ink mask -> crop to the ink -> areas coloured in become their outline -> place it in a 256 px
+ink mask (on a photographed page, after evening out its light) -> crop to the ink -> areas coloured
+in become their outline -> place it in a 256 px
 square the way edges2shoes places its shoes -> thin every stroke to one pixel (Zhang & Suen
 1984) -> dark lines on white.
 
@@ -45,15 +46,66 @@ def flatten_on_white(img: Image.Image) -> Image.Image:
     return img.convert("L")
 
 
+UNEVEN_PAGE = 24.0     # grey levels the page's brightness must vary by before it is evened out
+
+
+def page_light(a: np.ndarray, blocks: int = 8) -> np.ndarray:
+    """The brightness of the bare page at every pixel: a smooth (quadratic) surface fitted to the
+    brightest part of each of ``blocks`` x ``blocks`` tiles, ignoring tiles that are mostly ink.
+
+    A photo of a drawing on paper is lit unevenly (a lamp, the phone's shadow). Lines are a
+    small part of each tile, so each tile's 90th percentile is the paper there. A quadratic
+    surface follows light falling off across the page. It cannot follow a drawn or photographed
+    shape, and tiles much darker than the fit (a filled area, a shoe in a photo) are dropped
+    before it is fitted again. The first fit uses the brighter half of the tiles, so a dark shape
+    that covers many tiles cannot pull the page's level down.
+    """
+    h, w = a.shape
+    step = max(1, min(h, w) // (blocks * 24))  # about 24 x 24 pixels of each tile are plenty
+    small = a[::step, ::step]
+    ty, tx = max(1, small.shape[0] // blocks), max(1, small.shape[1] // blocks)
+    tiles = small[:ty * blocks, :tx * blocks].reshape(blocks, ty, blocks, tx).transpose(0, 2, 1, 3)
+    top = np.percentile(tiles.reshape(blocks * blocks, -1), 90, axis=1)
+    c = (np.arange(blocks) + 0.5) / blocks * 2 - 1
+    cy, cx = (g.ravel() for g in np.meshgrid(c, c, indexing="ij"))
+    design = np.stack([np.ones_like(cy), cx, cy, cx * cx, cx * cy, cy * cy], -1)
+    keep = top >= np.median(top)  # start from the brighter half: paper, whatever else is there
+    for _ in range(5):
+        coef, *_ = np.linalg.lstsq(design[keep], top[keep], rcond=None)
+        resid = top - design @ coef
+        spread = max(6.0, 2.5 * float(np.median(np.abs(resid[keep]))))
+        new_keep = resid > -spread  # tiles as bright as the fitted paper there, or brighter
+        if new_keep.sum() < 12 or (new_keep == keep).all():
+            break
+        keep = new_keep
+    y = ((np.arange(h) + 0.5) / h * 2 - 1).astype(np.float32)[:, None]
+    x = ((np.arange(w) + 0.5) / w * 2 - 1).astype(np.float32)[None, :]
+    c0, c1, c2, c3, c4, c5 = (np.float32(v) for v in coef)
+    return (c0 + c2 * y + c5 * y * y) + x * (c1 + c3 * x + c4 * y)
+
+
+def even_out_light(a: np.ndarray) -> np.ndarray:
+    """Grey levels of a page -> the same with its lighting evened out (the bare page at 255),
+    when the page's brightness varies by more than ``UNEVEN_PAGE``; else unchanged."""
+    if min(a.shape) < 16:
+        return a
+    light = page_light(a)
+    if float(light.max() - light.min()) < UNEVEN_PAGE:
+        return a
+    return np.clip(a * (255.0 / np.clip(light, 32.0, None)), 0.0, 255.0)
+
+
 def ink_mask(gray: Image.Image) -> np.ndarray:
     """Where the drawing is: dark lines on a light page (inverted first if the page is dark).
 
-    A photo or a filled silhouette (lots of dark area) is reduced to its edges, so an upload of
-    a shoe picture still becomes an outline.
+    A page lit unevenly (a photo of a drawing on paper) is evened out first, so a dim corner is
+    paper, not ink. A photo or a filled silhouette (lots of dark area) is reduced to its edges,
+    so an upload of a shoe picture still becomes an outline.
     """
     a = np.asarray(gray, dtype=np.float32)
     if a.mean() < 110:          # white lines on a dark page
         a = 255.0 - a
+    a = even_out_light(a)
     mask = a < 160
     if mask.mean() > 0.2:       # a photo or a filled shape, not a line drawing
         edges = np.asarray(gray.filter(ImageFilter.GaussianBlur(1)).filter(ImageFilter.FIND_EDGES), dtype=np.float32)

@@ -119,3 +119,62 @@ def test_thinning_is_zhang_suen_and_leaves_one_pixel_lines():
     assert skeleton.any() and not (skeleton & ~ring).any()           # inside the stroke
     assert not (skeleton[:-1, :-1] & skeleton[1:, :-1] & skeleton[:-1, 1:] & skeleton[1:, 1:]).any()  # no 2x2 ink
     assert not thin(np.zeros((8, 8), bool)).any()
+
+
+def _lit_unevenly(drawing: Image.Image, bright: float, dim: float, ink: float, seed: int = 0) -> Image.Image:
+    """A drawing on white -> a photo of it in pencil on paper, the light falling off towards the
+    lower right (``bright`` to ``dim``), with noise and a little blur."""
+    from PIL import ImageFilter
+
+    a = np.asarray(drawing.convert("L"), dtype=np.float32) / 255.0
+    h, w = a.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    paper = bright - (bright - dim) * (0.6 * xx / w + 0.4 * yy / h)
+    img = paper * a + ink * (1 - a) + np.random.default_rng(seed).normal(0, 5, a.shape)
+    return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(1.0)).convert("RGB")
+
+
+def _near(a: np.ndarray, b: np.ndarray, px: int = 3) -> float:
+    """Share of a's pixels within ``px`` of one of b's."""
+    from PIL import ImageFilter
+
+    grown = np.asarray(Image.fromarray(b.astype(np.uint8) * 255).filter(ImageFilter.MaxFilter(2 * px + 1))) > 0
+    return float((a & grown).sum() / max(1, a.sum()))
+
+
+@pytest.mark.parametrize("dim", [150, 120, 95])
+def test_a_photo_of_a_pencil_drawing_lit_unevenly_gives_the_drawings_own_edge_map(dim):
+    """A dim corner is paper, not ink: one line per stroke where the page is lit unevenly, as
+    from the clean drawing (without evening the light out, the dim side took the photo path:
+    both sides of every stroke traced, and gaps)."""
+    from genapp.drawing import example_sketches, sketch_to_edges
+
+    for name, clean in example_sketches().items():
+        want = np.asarray(sketch_to_edges(clean))[..., 0] < 128
+        got = np.asarray(sketch_to_edges(_lit_unevenly(clean, 215, dim, 60)))[..., 0] < 128
+        assert _near(got, want) > 0.97 and _near(want, got) > 0.97, name       # the same lines...
+        assert 0.8 < got.sum() / want.sum() < 1.25, name                        # ...and only once
+
+
+def test_evening_out_the_light_leaves_even_pages_photos_and_filled_shapes_alone():
+    from genapp.drawing import even_out_light, page_light
+
+    rng = np.random.default_rng(1)
+    white = np.full((300, 400), 255.0, np.float32)
+    shape = white.copy()
+    shape[40:260, 30:330] = 20.0                                  # a dark filled area over half the page
+    photo = np.clip(rng.normal(128, 60, (256, 256)).cumsum(1) % 255, 0, 255).astype(np.float32)
+    photo[:, :40] = photo[:, -40:] = 250.0                         # a busy picture on a white ground
+    for a in (white, shape, photo, np.full((64, 64), 200.0, np.float32)):
+        assert even_out_light(a) is a
+    # under a drawing, the light is found to within a few grey levels of a 120-level fall
+    h, w = 240, 320
+    yy, xx = np.mgrid[0:h, 0:w]
+    light = 220 - 90 * (xx / w) ** 2 - 30 * yy / h
+    page = light.copy()
+    page[100:104, 20:300] = 50                                     # a stroke
+    page[30:200, 150:153] = 50
+    err = np.abs(page_light(page) - light)
+    assert err.mean() < 6 and err.max() < 12, (err.mean(), err.max())  # a tile's brightest tenth is a bit above its mean
+    evened = even_out_light(page)
+    assert (evened[page > 100] > 225).all() and (evened[page < 100] < 110).all()
