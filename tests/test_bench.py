@@ -16,7 +16,9 @@ needs_data = pytest.mark.skipif(not (DATA / "mnist.npz").exists(), reason="needs
 
 
 def bench(*args: str) -> str:
-    env = {**os.environ, "GENAPP_DATA_DIR": str(DATA), "PYTHONPATH": str(REPO)}
+    # the shipped judges (another test's session may point GENAPP_PRETRAINED_DIR at its tiny models)
+    env = {**os.environ, "GENAPP_DATA_DIR": str(DATA), "PYTHONPATH": str(REPO),
+           "GENAPP_PRETRAINED_DIR": str(REPO / "pretrained")}
     done = subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return done.stdout
