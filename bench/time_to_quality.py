@@ -111,9 +111,9 @@ def main() -> None:
     stop = lambda: clock["hit"] is not None or clock["train_s"] >= args.budget  # noqa: E731
     with tempfile.TemporaryDirectory() as tmp:
         end = train(model, TrainConfig(steps=10**7, batch_size=args.batch_size, sample_every=10**9,
-                                 checkpoint_every=10**9, log_every=10**9, device="cpu", seed=args.seed,
-                                 precision=args.precision),
-              tmp, on_event=on_event, should_stop=stop)
+                                       checkpoint_every=10**9, log_every=10**9, device="cpu", seed=args.seed,
+                                       precision=args.precision),
+                    tmp, on_event=on_event, should_stop=stop)
     if end["status"] == "failed":
         raise SystemExit(f"the training failed: {end['reason']}")
     if clock["hit"]:

@@ -362,7 +362,7 @@ def test_train_tab_defaults_follow_the_family():
     assert family_changed("gan")[1] == 2e-4 and family_changed("vae")[1] == 1e-3
 
 
-def test_one_ssl_context_for_scripts_still_checks_certificates(app_env, tmp_path):
+def test_one_ssl_context_for_scripts_still_checks_certificates(app_env, files, tmp_path):
     """The README's advice for scripts (one SSL context, built once, passed as ``ssl_verify``)
     against the app served over https with a self-signed certificate: the context that trusts the
     certificate gets answers from every kind of endpoint; one that does not (certifi's public CAs,
@@ -392,11 +392,7 @@ def test_one_ssl_context_for_scripts_still_checks_certificates(app_env, tmp_path
         trusted = Client(url, verbose=False, ssl_verify=ssl.create_default_context(cafile=str(cert)))
         grid = image(trusted.predict("mnist-dcgan", 3, 4, api_name="/generate"))
         assert grid.ndim == 3 and grid.std() > 0
-        sketch = tmp_path / "sketch.png"
-        im = Image.new("RGB", (200, 200), "white")
-        ImageDraw.Draw(im).line([(20, 150), (180, 150), (170, 60), (40, 90)], fill="black", width=4)
-        im.save(sketch)
-        shoe = image(trusted.predict(handle_file(str(sketch)), api_name="/sketch_to_shoe"))  # upload + download
+        shoe = image(trusted.predict(handle_file(str(files / "sneaker.png")), api_name="/sketch_to_shoe"))  # upload + download
         assert shoe.shape[2] == 3 and shoe.std() > 0
         with pytest.raises(Exception) as refused:
             Client(url, verbose=False, ssl_verify=ssl.create_default_context(cafile=certifi.where()))
