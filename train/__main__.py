@@ -2,7 +2,8 @@
 
 The same engine as the app (``genapp.trainer.train``) in the foreground, with a progress bar.
 Writes DIR/config.json, DIR/model.safetensors (+ training state, to resume), DIR/metrics.jsonl
-and DIR/samples/*.png. Ctrl-C stops after the current step and saves a checkpoint.
+and DIR/samples/*.png. Ctrl-C (or SIGTERM) stops after the current step and saves a checkpoint; a
+second Ctrl-C quits at once, keeping the last checkpoint.
 """
 from __future__ import annotations
 
@@ -93,6 +94,14 @@ def _thread_governor(value: str):
     return None
 
 
+def _say(message: str) -> None:
+    """Print from a signal handler: the interrupted code may itself be printing."""
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except RuntimeError:  # "reentrant call": the message is dropped, the stop is not
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     import torch
@@ -177,11 +186,31 @@ def main(argv: list[str] | None = None) -> int:
     if warning:
         print(warning, file=sys.stderr)
 
-    stop = threading.Event()
+    stop = threading.Event()     # set by Ctrl-C / SIGTERM: the loop checkpoints and ends before its next step
+    saving = threading.Event()   # set once the loop has seen the request and writes its last checkpoint
+
+    def should_stop() -> bool:
+        if stop.is_set():
+            saving.set()
+            return True
+        return False
+
+    def on_sigint(signum, frame):
+        # Ctrl-C stops after the current step with a checkpoint; a second one quits at once (a slow
+        # step need not be waited for), except while that checkpoint is being written.
+        if not stop.is_set():
+            stop.set()
+            _say("\nCtrl-C: stopping after this step, with a checkpoint (Ctrl-C again to quit at once)")
+        elif not saving.is_set():
+            raise KeyboardInterrupt
+
     # `kill <pid>` (SIGTERM) stops like Ctrl-C: after the current step, with a checkpoint. A run
     # started in the background (`... &`) ignores SIGINT, so this is how one stops it cleanly.
+    previous_sigint = None
     if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread only
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where SIGINT is ignored
+            previous_sigint = signal.signal(signal.SIGINT, on_sigint)
     bar = tqdm(total=None if steps == UNLIMITED else steps, initial=start_step, desc=f"{model.family}/{model.config.dataset}", unit="step")
     last = {}
     shown_threads = governor.threads if governor else None  # the count the bar last spoke of
@@ -199,19 +228,32 @@ def main(argv: list[str] | None = None) -> int:
                 bar.set_postfix({k: f"{v:.3g}" for k, v in list(e["losses"].items())[:4]})
         elif e["type"] == "sample" and e.get("metrics"):
             last.update(e["metrics"])
+        elif e["type"] == "checkpoint":
+            saved["step"] = e["step"]
+    saved = {"step": start_step if args.resume else None}  # the step of the last checkpoint in the folder
     t0 = time.time()
+    aborted_at = None
     try:
-        end = train(model, cfg, folder, start_step=start_step, dataset=ds, on_event=on_event, should_stop=stop.is_set,
+        end = train(model, cfg, folder, start_step=start_step, dataset=ds, on_event=on_event, should_stop=should_stop,
                     threads=governor)
-    except KeyboardInterrupt:  # pragma: no cover - interactive
-        stop.set()
-        end = {"status": "stopped", "step": start_step}
+    except KeyboardInterrupt:  # a second Ctrl-C: no new checkpoint, the folder keeps the last one
+        aborted_at = bar.n
+        kept = saved["step"]
+        end = {"status": "stopped", "step": kept if kept is not None else start_step,
+               "reason": f"quit by a second Ctrl-C at step {aborted_at}; " +
+                         (f"the last checkpoint is step {kept}" if kept is not None else "no checkpoint was saved")}
+    finally:
+        if previous_sigint is not None:
+            signal.signal(signal.SIGINT, previous_sigint)
     bar.close()
     wall = time.time() - t0
     status = {"status": end["status"], "step": end["step"], "reason": end.get("reason", ""),
               "family": model.family, "dataset": model.config.dataset, "total_steps": steps,
               "wall_s": round(wall, 1)}
     ckpt.atomic_write_text(folder / "status.json", json.dumps(status))
+    if aborted_at is not None:
+        print(f"aborted: {end['reason']} -> {folder}")
+        return 130  # the shell's code for a program ended by Ctrl-C
     print(f"{end['status']} at step {end['step']} in {wall:.1f}s -> {folder}" + (f"  {last}" if last else ""))
     if end["status"] == "failed":
         print(f"error: {end['reason']}", file=sys.stderr)
