@@ -45,6 +45,24 @@ def random_jitter(*images: torch.Tensor, generator: torch.Generator | None = Non
     return tuple(out.split([x.size(1) for x in images], 1))
 
 
+def random_crop(images: torch.Tensor, size: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    """A random ``size`` x ``size`` crop of each image of (N, C, S, S), each at its own place.
+
+    The CycleGAN reference trains on 256-px crops of 286-px photos; cropping a small patch of a
+    larger photo costs what training at the patch's size costs, but the textures are learned at
+    the whole photo's scale, and the fully convolutional generator then runs on the whole photo."""
+    n, full = images.size(0), images.size(-1)
+    if size >= full:
+        return images
+    dev = images.device
+    top = _draw(generator, dev, torch.randint, 0, full - size + 1, (n, 1))
+    left = _draw(generator, dev, torch.randint, 0, full - size + 1, (n, 1))
+    span = torch.arange(size, device=dev)
+    rows, cols = top + span, left + span
+    out = images.permute(0, 2, 3, 1)[torch.arange(n, device=dev)[:, None, None], rows[:, :, None], cols[:, None, :]]
+    return out.permute(0, 3, 1, 2).contiguous()
+
+
 SKETCH_CELLS = 4     # the edge map is kept or dropped in a 4 x 4 grid of cells for a partial sketch
 
 

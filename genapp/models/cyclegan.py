@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from ..config import ModelConfig
-from .augment import random_jitter
+from .augment import random_crop, random_jitter
 from .base import AdversarialModel, check_images, from_tanh_space, to_tanh_space
 from .layers import PatchDiscriminator, ResnetGenerator, init_dcgan_weights
 
@@ -36,6 +36,7 @@ class CycleGANConfig(ModelConfig):
     pool_size: int = 50
     upsample: str = "deconv"      # deconv (the paper) | resize (no checkerboard; layers._upsampling)
     augment: bool = False         # the reference code's random jitter + mirroring (augment.py)
+    crop_size: int = 0            # train on random crops this big of the image_size photos (0: whole)
 
 
 class ImagePool:
@@ -81,6 +82,9 @@ class CycleGAN(AdversarialModel):
         c = self.config
         if not isinstance(c.augment, bool):
             raise ValueError(f"augment must be true or false (got {c.augment!r}).")
+        if c.crop_size and not (isinstance(c.crop_size, int) and 32 <= c.crop_size <= c.image_size and c.crop_size % 4 == 0):
+            raise ValueError(f"crop_size must be 0 or a multiple of 4 from 32 to image_size={c.image_size} "
+                             f"(got {c.crop_size!r}).")
         self.g_xy = ResnetGenerator(c.channels, c.channels, c.ngf, c.n_blocks, c.upsample)   # G: horse -> zebra
         self.g_yx = ResnetGenerator(c.channels, c.channels, c.ngf, c.n_blocks, c.upsample)   # F: zebra -> horse
         self.d_x = PatchDiscriminator(c.channels, c.ndf)
@@ -101,6 +105,8 @@ class CycleGAN(AdversarialModel):
         x, y = to_tanh_space(batch["a"]), to_tanh_space(batch["b"])
         if c.augment:   # unpaired: each side gets its own crop and mirror
             (x,), (y,) = random_jitter(x), random_jitter(y)
+        if c.crop_size and c.crop_size < x.size(-1):   # the reference's crops: the scale of the
+            x, y = random_crop(x, c.crop_size), random_crop(y, c.crop_size)   # whole photo, a crop's cost
         opt_g, opt_d = self.optimizers["generator"], self.optimizers["discriminator"]
         # ---- generators
         for p in [*self.d_x.parameters(), *self.d_y.parameters()]:
@@ -128,16 +134,41 @@ class CycleGAN(AdversarialModel):
     @torch.inference_mode()
     def translate(self, x: torch.Tensor, direction: str | None = "horse2zebra") -> torch.Tensor:
         """Photos (N, 3, H, W) in [0, 1], any size -> translated (N, 3, S, S) in [0, 1]."""
+        s = self.config.image_size
+        return self._run(x, direction, (s, s))
+
+    def native_size(self, height: int, width: int) -> tuple[int, int]:
+        """A photo's size at the scale the model learned: the short side at ``image_size`` (the
+        training photos' side), the long side scaled alike and cropped to at most twice that,
+        both multiples of 4 (the generator halves the size twice)."""
+        s = self.config.image_size
+        short, long = min(height, width), max(height, width)
+        long = min(2 * s, max(s, round(long * s / short / 4) * 4))
+        return (s, long) if height <= width else (long, s)
+
+    @torch.inference_mode()
+    def translate_whole(self, x: torch.Tensor, direction: str | None = "horse2zebra") -> torch.Tensor:
+        """The whole photo, not a square: (N, 3, H, W) in [0, 1] -> translated at
+        :meth:`native_size` (the generator is fully convolutional, so it runs on any shape)."""
+        check_images(x, 3)
+        h, w = x.shape[-2:]
+        if max(h, w) > 2 * min(h, w):   # a panorama: keep its middle, at most 2:1
+            keep = 2 * min(h, w)
+            top, left = (h - min(h, keep)) // 2, (w - min(w, keep)) // 2
+            x = x[..., top:top + min(h, keep), left:left + min(w, keep)]
+            h, w = x.shape[-2:]
+        return self._run(x, direction, self.native_size(h, w))
+
+    def _run(self, x: torch.Tensor, direction: str | None, size: tuple[int, int]) -> torch.Tensor:
         direction = direction or "horse2zebra"
         if direction not in DIRECTIONS:
             raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}.")
-        c = self.config
         check_images(x, 3)
         x = x.to(self.device, torch.float32)
         if x.size(1) == 1:
             x = x.expand(-1, 3, -1, -1)
-        if x.shape[-2:] != (c.image_size, c.image_size):
-            x = F.interpolate(x, size=(c.image_size, c.image_size), mode="bilinear", align_corners=False, antialias=True)
+        if tuple(x.shape[-2:]) != tuple(size):
+            x = F.interpolate(x, size=size, mode="bilinear", align_corners=False, antialias=True)
         net = self.g_xy if direction == "horse2zebra" else self.g_yx
         was = self.training
         self.eval()

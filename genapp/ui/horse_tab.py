@@ -23,14 +23,14 @@ from .common import (MODEL_EVENTS, UserError, default_model, load_model, model_c
 from .i18n import t
 from ..drawing import example_photo
 
-DISPLAY = 256
+DISPLAY = 256   # the short side of the before/after pictures on the page
 
 
-def center_square(img: Image.Image) -> Image.Image:
-    """The centre square of a photo (the model was trained on square crops; no squashing)."""
+def for_display(img: Image.Image, short: int = DISPLAY) -> Image.Image:
+    """``img`` scaled so its short side is ``short`` px (the model's native output is smaller)."""
     w, h = img.size
-    s = min(w, h)
-    return img.crop(((w - s) // 2, (h - s) // 2, (w - s) // 2 + s, (h - s) // 2 + s))
+    k = short / min(w, h)
+    return img.resize((max(1, round(w * k)), max(1, round(h * k))), Image.BICUBIC)
 
 
 def _check_direction(direction: str) -> str:
@@ -43,15 +43,15 @@ def _check_direction(direction: str) -> str:
 
 @user_errors
 def horse_to_zebra(image, direction: str = "horse2zebra", model_name: str | None = None) -> Image.Image:
-    """Translate a photo: ``direction`` is horse2zebra or zebra2horse. Returns the model's resolution.
+    """Translate a photo: ``direction`` is horse2zebra or zebra2horse. The whole photo comes back
+    at the model's scale (its short side at the model's image size; a panorama keeps its middle 2:1).
 
     ``image``: the uploaded file (a path), or bytes, a PIL image or an array.
     """
     image = read_upload(image, "a photo of a horse or a zebra")
     direction = _check_direction(direction)
     model = load_model(model_name or default_model("horse"), "horse")
-    x = from_pil(center_square(image), 3)
-    return to_pil(model.translate(x, direction))
+    return to_pil(model.translate_whole(from_pil(image, 3), direction))
 
 
 @user_errors
@@ -63,11 +63,23 @@ def cycle_view(image, translated: Image.Image, direction: str, model_name: str):
     direction = _check_direction(direction)
     model = load_model(model_name or default_model("horse"), "horse")
     back = "zebra2horse" if direction == "horse2zebra" else "horse2zebra"
-    recon = to_pil(model.translate(from_pil(translated.convert("RGB"), 3), back))
-    size = model.config.image_size
-    before = center_square(image.convert("RGB")).resize((size, size), Image.BICUBIC)
-    up = lambda im: im.resize((DISPLAY, DISPLAY), Image.BICUBIC)  # noqa: E731
-    return (up(before), up(translated.convert("RGB"))), up(recon)
+    translated = translated.convert("RGB")
+    recon = to_pil(model.translate_whole(from_pil(translated, 3), back))
+    before = _as_seen(image.convert("RGB"), translated.size)
+    return (for_display(before), for_display(translated)), for_display(recon)
+
+
+def _as_seen(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The photo as the model saw it: its middle at most 2:1, at the translation's size."""
+    w, h = image.size
+    tw, th = size
+    if w / h > tw / th:     # wider than what was translated: keep the middle
+        cw = round(h * tw / th)
+        image = image.crop(((w - cw) // 2, 0, (w - cw) // 2 + cw, h))
+    elif w / h < tw / th:
+        ch = round(w * th / tw)
+        image = image.crop((0, (h - ch) // 2, w, (h - ch) // 2 + ch))
+    return image.resize(size, Image.BICUBIC)
 
 
 @user_errors
