@@ -10,13 +10,16 @@ generators) converts at its own edge. Batches are dicts:
   the outline is what a hand sketch looks like, :mod:`genapp.outlines`)
 * ``horse2zebra``: ``{"a": horses, "b": zebras}`` (unpaired, (B,3,S,S))
 
-Files come from ``$GENAPP_DATA_DIR`` (default ``./data``); when one is missing and the machine is
-online it is fetched into that folder, otherwise a clear error names the folder and the files.
+Files come from :func:`data_dir`: ``$GENAPP_DATA_DIR`` when set, else a folder of the user's cache
+(``~/.cache/genapp/data``, or under ``$XDG_CACHE_HOME``), so the README's commands work on any
+machine. When a file is missing and the machine is online it is fetched into that folder on first
+use; otherwise a clear error names the folder and the files.
 """
 from __future__ import annotations
 
 import math
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,23 +48,65 @@ class DataMissingError(FileNotFoundError):
     """The data files are not there and cannot be fetched."""
 
 
+def user_cache_root() -> Path:
+    """The user's cache folder: ``$XDG_CACHE_HOME`` (an absolute path, as the XDG spec asks), else
+    the platform's own (``%LOCALAPPDATA%`` on Windows, ``~/Library/Caches`` on macOS, ``~/.cache``)."""
+    xdg = os.path.expanduser(os.environ.get("XDG_CACHE_HOME", ""))
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg)
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"])
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches"
+    return Path.home() / ".cache"
+
+
+def default_data_dir() -> Path:
+    """Where the data lives without ``GENAPP_DATA_DIR``: filled on first use (when online)."""
+    return user_cache_root() / "genapp" / "data"
+
+
 def data_dir() -> Path:
-    return Path(os.environ.get("GENAPP_DATA_DIR", "data")).expanduser()
+    """``$GENAPP_DATA_DIR`` when set (CI and this project's machines point it at the shared copy),
+    else :func:`default_data_dir`."""
+    named = os.environ.get("GENAPP_DATA_DIR", "").strip()
+    return Path(named).expanduser() if named else default_data_dir()
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("GENAPP_CACHE_DIR", Path.home() / ".cache" / "genapp")).expanduser()
+    """Decoded image folders and torchvision's downloads (``$GENAPP_CACHE_DIR`` when set)."""
+    named = os.environ.get("GENAPP_CACHE_DIR", "").strip()
+    return Path(named).expanduser() if named else user_cache_root() / "genapp"
+
+
+OFFLINE_SWITCHES = ("HF_HUB_OFFLINE", "GENAPP_OFFLINE")
+
+
+def _offline_switch() -> str | None:
+    """The environment variable that says this machine is offline, if one is set."""
+    for name in OFFLINE_SWITCHES:
+        if os.environ.get(name, "0") not in ("0", "", "false", "False"):
+            return name
+    return None
 
 
 def _offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false", "False") or \
-        os.environ.get("GENAPP_OFFLINE", "0") not in ("0", "", "false", "False")
+    return _offline_switch() is not None
 
 
-def _missing(what: str, expected: str) -> DataMissingError:
+def _missing(what: str, expected: str, cause: BaseException | None = None) -> DataMissingError:
+    folder = data_dir().resolve()
+    switch = _offline_switch()
+    if switch:
+        why = f"it is fetched there on first use, but {switch} is set, so nothing is downloaded"
+        fix = f"unset {switch} on a machine that is online"
+    else:
+        why = f"fetching it failed ({type(cause).__name__}: {cause})" if cause is not None else "it could not be fetched"
+        fix = "try again online"
+    named = "GENAPP_DATA_DIR" if os.environ.get("GENAPP_DATA_DIR", "").strip() else "the default folder"
     return DataMissingError(
-        f"The {what} data is missing: expected {expected} in {data_dir().resolve()} "
-        f"(set GENAPP_DATA_DIR to the folder that holds it).")
+        f"The {what} data is missing: expected {expected} in {folder} ({named}); {why}. Copy the files "
+        f"there, {fix}, or set GENAPP_DATA_DIR to a folder that holds them.")
 
 
 # ---------------------------------------------------------------- MNIST / Fashion-MNIST
@@ -88,7 +133,7 @@ def load_npz(name: str, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
         try:
             _download_npz(name, path)
         except Exception as exc:  # no network, or the mirror is down
-            raise _missing(name, _NPZ[name]) from exc
+            raise _missing(name, _NPZ[name], exc) from exc
     with np.load(path) as z:
         key = "train" if split == "train" else "test"
         return z[f"x_{key}"], z[f"y_{key}"]
@@ -157,7 +202,7 @@ def _ensure_archive(name: str, ready, expected: str) -> None:
     except DataMissingError:
         raise
     except Exception as exc:  # no network, mirror down, bad archive
-        raise _missing(name, expected) from exc
+        raise _missing(name, expected, exc) from exc
     if not ready():
         raise _missing(name, expected)
 

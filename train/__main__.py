@@ -22,14 +22,15 @@ UNLIMITED = 10**9  # the step "limit" of a run that only --minutes ends
 
 
 def parser() -> argparse.ArgumentParser:
-    from genapp.data import DATASETS
+    from genapp.data import DATASETS, data_dir
     from genapp.models import FAMILIES
 
     fams = "\n".join(f"  {name:9s} datasets: {', '.join(cls.datasets)}" for name, cls in FAMILIES.items())
     p = argparse.ArgumentParser(
         prog="python -m train", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Train a model of the course on real data.",
-        epilog=f"families:\n{fams}\n\ndatasets: {', '.join(DATASETS)} (files in $GENAPP_DATA_DIR)\n\n"
+        epilog=f"families:\n{fams}\n\ndatasets: {', '.join(DATASETS)} (files in {data_dir()}: $GENAPP_DATA_DIR, "
+               "or a folder of the user's cache; fetched there on first use when online)\n\n"
                "example: python -m train dcgan --dataset mnist --epochs 1")
     p.add_argument("family", choices=list(FAMILIES), metavar="family", help="one of: " + ", ".join(FAMILIES))
     p.add_argument("--dataset", choices=list(DATASETS), help="default: the family's first dataset")
