@@ -10,6 +10,7 @@ training codes (a running mean and std kept as buffers) -- honest about what an 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -32,6 +33,14 @@ class AutoEncoder(GenerativeModel):
     bf16_pays = False  # too small: see GenerativeModel.bf16_pays
     Config = AEConfig
     datasets = ("mnist", "fashion")
+    # What the Train tab's live view shows of this family (genapp/ui reads these): an autoencoder
+    # has no discriminator, so no D(x) / D(G(z)) chart, and it is judged by its reconstructions, not
+    # by which classes its samples fall in (that chart reads as a GAN's mode collapse).
+    has_discriminator: ClassVar[bool] = False
+    class_share_chart: ClassVar[bool] = False
+    loss_names: ClassVar[dict[str, str]] = {"loss": "reconstruction (MSE)"}  # train_step's key -> its meaning
+    # preview()'s rows, top to bottom: (caption, number of rows of 8).
+    preview_rows: ClassVar[tuple[tuple[str, int], ...]] = (("input", 1), ("output", 1))
 
     def build(self):
         c = self.config
@@ -98,6 +107,8 @@ class AutoEncoder(GenerativeModel):
 
 class DenoisingAutoEncoder(AutoEncoder):
     family = "dae"
+    loss_names = {"loss": "reconstruction (MSE)"}  # of the clean input, from the noisy one
+    preview_rows = (("input", 1), ("noisy input", 1), ("output", 1))
 
     def __init__(self, config=None):
         config = dict(config or {})

@@ -8,6 +8,7 @@ latent_dim = 2 by default so the latent space can be drawn as a 2-D map.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -30,6 +31,16 @@ class VAE(GenerativeModel):
     family = "vae"
     Config = VAEConfig
     datasets = ("mnist", "fashion")
+    # What the Train tab's live view shows of this family (genapp/ui reads these): no discriminator,
+    # so no D(x) / D(G(z)) chart; its two loss terms by name; no class-share chart (it reads as a
+    # GAN's mode collapse, and a VAE's blurry early samples would read as one class).
+    has_discriminator: ClassVar[bool] = False
+    class_share_chart: ClassVar[bool] = False
+    loss_names: ClassVar[dict[str, str]] = {  # train_step's keys -> their meaning, per image
+        "loss": "total (reconstruction + KL)", "recon": "reconstruction (BCE)", "kl": "KL(q(z|x) || N(0, I))"}
+    # preview()'s rows, top to bottom: (caption, number of rows of 8).
+    preview_rows: ClassVar[tuple[tuple[str, int], ...]] = (
+        ("input", 1), ("reconstruction", 1), ("samples z ~ N(0, I)", 6))
 
     def build(self):
         c = self.config

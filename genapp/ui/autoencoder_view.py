@@ -1,9 +1,10 @@
 """The course's first demo in the Train tab: autoencoder grids with their rows labelled, and for a
 VAE run its 2-D latent map and fresh samples, drawn from the weights as they are *now*.
 
-The trainer saves ``ae`` / ``dae`` / ``vae`` grids as rows of 8 (``model.preview``): originals,
-noisy inputs (dae only), reconstructions, and for the VAE six rows of samples from N(0, I).
-:func:`label_rows` adds a caption column on the left, so a projected grid explains itself.
+The trainer saves ``ae`` / ``dae`` / ``vae`` grids as rows of 8 (``model.preview``): inputs,
+noisy inputs (dae only), outputs, and for the VAE six rows of samples from N(0, I). Each family
+declares those rows (``preview_rows``); :func:`label_rows` adds them as a caption column on the
+left, so a projected grid explains itself.
 """
 from __future__ import annotations
 
@@ -11,18 +12,13 @@ import gradio as gr
 from PIL import Image, ImageDraw, ImageFont
 
 from genapp.images import make_grid, to_pil
+from genapp.models import model_class
 from genapp.runs import registry
 
 from .common import UserError, as_int, as_seed, user_errors
 from .i18n import t
 from ..drawing import upscale_for_display
 
-# (label, number of rows it spans), top to bottom, as each family's preview() stacks them.
-ROWS: dict[str, list[tuple[str, int]]] = {
-    "ae": [("original", 1), ("reconstruction", 1)],
-    "dae": [("original", 1), ("noisy input", 1), ("reconstruction", 1)],
-    "vae": [("original", 1), ("reconstruction", 1), ("samples z ~ N(0, I)", 6)],
-}
 BAND = 180   # px of caption column
 
 
@@ -33,25 +29,54 @@ def _font(px: int):
         return ImageFont.load_default()
 
 
+def preview_rows(family: str) -> tuple[tuple[str, int], ...]:
+    """(caption, number of rows it spans), top to bottom, as the family's ``preview()`` stacks them
+    (declared by the family as ``preview_rows``); empty for a family that does not declare them."""
+    try:
+        return tuple(getattr(model_class(family), "preview_rows", ()))
+    except ValueError:
+        return ()
+
+
+def _fit(d: ImageDraw.ImageDraw, text: str, width: float, px: int, lines: int) -> tuple[list[str], object]:
+    """``text`` in at most ``lines`` lines of at most ``width`` px: words wrapped, the font made
+    smaller only when a word alone is too wide. A caption is never cut off at the band's edge."""
+    while True:
+        font = _font(px)
+        out: list[str] = []
+        for word in text.split(" "):
+            if out and d.textlength(out[-1] + " " + word, font=font) <= width:
+                out[-1] += " " + word
+            else:
+                out.append(word)
+        if (len(out) <= lines and all(d.textlength(line, font=font) <= width for line in out)) or px <= 8:
+            return out, font
+        px -= 1
+
+
 def label_rows(img: Image.Image | None, family: str) -> Image.Image | None:
-    """``img`` (a saved grid) with its rows captioned, for the families in :data:`ROWS`."""
-    if img is None or family not in ROWS:
+    """``img`` (a saved grid) with its rows captioned, for the families that declare ``preview_rows``."""
+    spec = preview_rows(family)
+    if img is None or not spec:
         return img
-    spec = ROWS[family]
     n_rows = sum(n for _, n in spec)
     out = Image.new("RGB", (img.width + BAND, img.height), (255, 255, 255))
     out.paste(img.convert("RGB"), (BAND, 0))
     d = ImageDraw.Draw(out)
     pitch = img.height / n_rows
-    font = _font(max(11, min(16, int(pitch * 0.28))))
+    px = max(11, min(18, int(pitch * 0.42)))
     row = 0
     for label, n in spec:
-        y_mid = (row + n / 2) * pitch
-        tw = d.textlength(label, font=font)
-        d.text((BAND - 8 - tw, y_mid - font.size / 2 if hasattr(font, "size") else y_mid - 6), label,
-               fill=(40, 40, 40), font=font)
-        if n > 1:  # a bracket for a group of rows
-            d.line((BAND - 4, row * pitch + 6, BAND - 4, (row + n) * pitch - 6), fill=(150, 150, 150), width=2)
+        # A group of rows gets a bracket, its caption kept clear of it; several lines where it is tall.
+        lines, font = _fit(d, label, BAND - (20 if n > 1 else 10), px, lines=max(1, int(n * pitch / (px * 1.4))))
+        line_h = font.size * 1.25 if hasattr(font, "size") else 12
+        y = (row + n / 2) * pitch - line_h * len(lines) / 2
+        right = BAND - (14 if n > 1 else 8)
+        for line in lines:
+            d.text((right - d.textlength(line, font=font), y), line, fill=(40, 40, 40), font=font)
+            y += line_h
+        if n > 1:
+            d.line((BAND - 5, row * pitch + 6, BAND - 5, (row + n) * pitch - 6), fill=(150, 150, 150), width=2)
         row += n
     return out
 

@@ -25,6 +25,8 @@ EN = {
     "start": "▶ Start", "stop": "■ Stop", "run_id": "Run id (watched run)", "watch_run": "Watch a run",
     "no_run": "No run yet: press **Start**, or pick a run to watch.",
     "live_samples": "Samples at fixed z (live)", "losses": "Losses (D and G)", "scores": "D(x) and D(G(z))",
+    "live_rows": "Inputs and outputs (live)",
+    "losses_own": "Losses (what this model minimises: the legend names each one)",
     "quality": "Quality over time (judge-FID: lower is better; ring: modes covered, of 8)",
     "class_shares": "Which classes G draws (the judge's reading of 1,000 samples)",
     "class_shares_note": "The data has every class 1/10 of the time: even bars mean G draws them all; a few tall "
@@ -97,6 +99,8 @@ KO = {
     "start": "▶ 시작", "stop": "■ 정지", "run_id": "실행 id (보고 있는 실행)", "watch_run": "실행 보기",
     "no_run": "아직 실행이 없습니다. **시작**을 누르거나 볼 실행을 고르세요.",
     "live_samples": "고정된 z의 샘플 (실시간)", "losses": "손실 (D와 G)", "scores": "D(x)와 D(G(z))",
+    "live_rows": "입력과 출력 (실시간)",
+    "losses_own": "손실 (이 모델이 줄이는 값: 범례에 각각의 이름이 있습니다)",
     "quality": "품질의 변화 (judge-FID: 낮을수록 좋음; 고리: 포착한 모드 수, 8개 중)",
     "class_shares": "G가 그리는 클래스 (판정 분류기가 샘플 1,000개를 읽은 결과)",
     "class_shares_note": "데이터에는 각 클래스가 1/10씩 있습니다. 막대가 고르면 G가 모든 클래스를 그리는 것이고, "

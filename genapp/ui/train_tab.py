@@ -33,7 +33,7 @@ from genapp.models import FAMILIES, model_class
 from genapp.runs import ACTIVE, Run, check_settings, registry
 
 from . import lecture
-from .autoencoder_view import label_rows
+from .autoencoder_view import label_rows, preview_rows
 from .common import PLAIN_NAME, UserError, checked_number, pretrained_present, user_errors
 from .i18n import t
 
@@ -55,9 +55,6 @@ FAMILY_NOTES = {
     "ring": "Green: real points (8 Gaussians on a ring). Purple: generated points. Background: D's output "
             "(blue = 'fake', orange = 'real'). A plain GAN tends to hop between a few modes (mode collapse).",
     "toy1010": "Purple bars: the generator's mean pattern. Grey outlines: the target pattern [1, 0, 1, 0].",
-    "vae": "Rows: originals, reconstructions, then samples from N(0, I).",
-    "ae": "Rows: originals, then reconstructions.",
-    "dae": "Rows: originals, noisy inputs, then reconstructions.",
     "pix2pix": "Rows: edges, generated shoes, real shoes.",
     "cyclegan": "Rows: horses, as zebras, cycled back; zebras, as horses, cycled back.",
     "cgan": "Row i is class i; each column keeps one z (one 'style').",
@@ -321,10 +318,27 @@ def status_markdown(snap: dict) -> str:
         text += "\n\nmetrics: " + ", ".join(f"{k} = {v:.3g}" for k, v in snap["metrics"].items())
     if snap.get("reason"):
         text += f"\n\n{snap['reason']}"
-    note = FAMILY_NOTES.get(snap.get("family", ""))
+    family = snap.get("family", "")
+    rows = preview_rows(family)  # declared by the family (ae, dae, vae): its grid's rows, top to bottom
+    note = FAMILY_NOTES.get(family) or (
+        "Rows, top to bottom: " + " · ".join(label if n == 1 else f"{label} ({n} rows)" for label, n in rows)
+        if rows else "")
     if note:
         text += f"\n\n<small>{note}</small>"
     return text
+
+
+def family_panels(family: str) -> dict:
+    """What the live view shows of a ``family``'s runs, as the family declares it; undeclared, a GAN's
+    view: D(x) / D(G(z)) (``has_discriminator``), the class-share chart read for mode collapse
+    (``class_share_chart``), and its losses under their own names (``loss_names``: key -> meaning)."""
+    try:
+        cls = model_class(family)
+    except ValueError:
+        cls = None
+    return {"d_scores": bool(getattr(cls, "has_discriminator", True)),
+            "class_shares": bool(getattr(cls, "class_share_chart", True)),
+            "loss_names": dict(getattr(cls, "loss_names", None) or {})}
 
 
 def _thin(points: list) -> list:
@@ -345,11 +359,12 @@ def curves(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     with run.lock:  # the thinned whole-run history, then the recent steps at full detail
         hist, recent = list(run.loss_history), list(run.losses)
     losses = _thin(hist + [x for x in recent if not hist or x[0] > hist[-1][0]])
+    names = family_panels(run.family)["loss_names"]  # the legend says what each loss is, where declared
     rows_l, rows_s = [], []
     for step, vals in losses:
         for k in LOSS_KEYS:
             if k in vals:
-                rows_l.append((step, float(vals[k]), k))
+                rows_l.append((step, float(vals[k]), names.get(k, k)))
         for k in SCORE_KEYS:
             if k in vals:
                 rows_s.append((step, float(vals[k]), {"d_x": "D(x)", "d_g_z": "D(G(z))"}[k]))
@@ -366,9 +381,10 @@ def quality_curve(run: Run) -> pd.DataFrame:
 def class_chart(run: Run) -> pd.DataFrame:
     """(class, share) of the latest grid's 1,000 judged samples; empty where no judge reads them.
 
-    The chart orders its bars by name, so a named class carries its index ("0 T-shirt/top")."""
+    The chart orders its bars by name, so a named class carries its index ("0 T-shirt/top"). Empty
+    too for a family whose samples are not read that way (an autoencoder: ``class_share_chart``)."""
     with run.lock:
-        shares = run.named_class_shares()
+        shares = run.named_class_shares() if family_panels(run.family)["class_shares"] else None
     types = {"class": "str", "share": "float64"}
     rows = [(name if name == str(i) else f"{i} {name}", v) for i, (name, v) in enumerate(shares.items())] \
         if shares else []
@@ -399,6 +415,18 @@ def run_ids() -> list[str]:
     return [r.id for r in reversed(registry().list())]
 
 
+def family_view(family: str, sample, loss_df: pd.DataFrame, score_df: pd.DataFrame):
+    """(sample, loss plot, score plot) updates for a newly watched run of ``family``: its grid named
+    for what it shows, its losses' chart titled for its losses, D's scores only where it has a D."""
+    panels = family_panels(family)
+    image = gr.Image(value=sample, label=t("live_rows") if preview_rows(family) else t("live_samples"))
+    loss = gr.LinePlot(value=loss_df if len(loss_df) else None,
+                       label=t("losses") if panels["d_scores"] else t("losses_own"))
+    score = gr.LinePlot(value=score_df if len(score_df) else None, visible=True) if panels["d_scores"] \
+        else gr.LinePlot(visible=False)
+    return image, loss, score
+
+
 def live_view(run_id: str, seen: dict | None):
     """One timer tick: (status, sample, loss plot, score plot, quality plot, class plot, class
     note, JSON, runs, timeline, timer, seen)."""
@@ -426,11 +454,16 @@ def live_view(run_id: str, seen: dict | None):
     if new_sample:
         quality_df = quality_curve(run)
         quality = quality_df if len(quality_df) else (None if run_id != seen.get("run") else skip)
+    sample = label_rows(_sample_image(sample_path), run.family) if new_sample else skip
+    loss = loss_df if new_steps and len(loss_df) else skip
+    score = score_df if new_steps and len(score_df) else skip
+    if run_id != seen.get("run"):  # a run of another family has other panels, under other names
+        sample, loss, score = family_view(run.family, sample, loss_df, score_df)
     out = (
         status_markdown(snap),
-        label_rows(_sample_image(sample_path), run.family) if new_sample else skip,
-        loss_df if new_steps and len(loss_df) else skip,
-        score_df if new_steps and len(score_df) else skip,
+        sample,
+        loss,
+        score,
         quality,
         *(class_plot_update(run) if new_sample else (skip, skip)),
         # The raw JSON (a closed panel) with each grid, not each tick: redrawing its tree every
