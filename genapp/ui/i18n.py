@@ -50,6 +50,11 @@ EN = {
     "sample": "Sample", "interpolation": "Interpolation", "arithmetic": "Arithmetic",
     "vae_map_intro": "**VAE only:** its 2-D latent space, decoded on a grid.",
     "map_size": "Map size (per side)", "latent_map": "Draw the latent map",
+    "latent_map_why": "*The 2-D latent map is for a VAE: choose **mnist-vae** (or a vae run) to draw it.*",
+    "latent_walk_why": "*This model has no latent vector to walk (it is conditional or translates images): "
+                       "choose a dcgan, gan, wgan or vae model.*",
+    "codes_why": "*This model has no categorical code: only a dcgan trained with one has categories "
+                 "(InfoGAN, `--set codes=10`, as the shipped **mnist-dcgan**).*",
     "seed_a": "Seed A", "seed_b": "Seed B", "interp_steps": "Steps", "method": "Method", "interpolate": "Interpolate",
     "strip": "From A to B",
     "interp_note": "**slerp** follows the sphere where Gaussian z's live; **lerp** cuts straight through it, "
@@ -123,6 +128,11 @@ KO = {
     "sample": "샘플", "interpolation": "보간", "arithmetic": "벡터 연산",
     "vae_map_intro": "**VAE 전용:** 2차원 잠재 공간을 격자로 디코딩합니다.",
     "map_size": "지도 크기 (한 변)", "latent_map": "잠재 공간 지도 그리기",
+    "latent_map_why": "*2차원 잠재 공간 지도는 VAE용입니다. 그리려면 **mnist-vae**(또는 vae 실행)를 고르세요.*",
+    "latent_walk_why": "*이 모델에는 걸어 다닐 잠재 벡터가 없습니다 (조건부이거나 이미지를 변환하는 모델). "
+                       "dcgan, gan, wgan, vae 모델을 고르세요.*",
+    "codes_why": "*이 모델에는 범주형 코드가 없습니다. 코드를 넣어 학습한 dcgan만 범주가 있습니다 "
+                 "(InfoGAN, `--set codes=10`, 함께 제공되는 **mnist-dcgan**처럼).*",
     "seed_a": "시드 A", "seed_b": "시드 B", "interp_steps": "단계 수", "method": "방법", "interpolate": "보간하기",
     "strip": "A에서 B까지",
     "interp_note": "**slerp**는 가우시안 z가 모여 있는 구면을 따라가고, **lerp**는 그 안을 직선으로 지나가서 "

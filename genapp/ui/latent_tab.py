@@ -22,7 +22,7 @@ from genapp.data import synthetic_batch
 from genapp.images import make_grid, render_bars, render_scatter, to_pil
 
 from .common import (MODEL_EVENTS, UserError, as_int, as_seed, checked_number, checked_slider, default_model, grid,
-                     load_model, model_choices, notice, tab_intro, user_errors)
+                     load_model, model_choices, notice, resolve_model, tab_intro, user_errors)
 from .conditional_tab import grid_with_row_labels
 from .i18n import t
 from ..drawing import labelled_row, upscale_for_display
@@ -129,6 +129,43 @@ def latent_map(model_name: str, size) -> Image.Image:
     return upscale_for_display(to_pil(make_grid(model.latent_map(size), nrow=size, padding=0)), 512)
 
 
+# ---------------------------------------------------------------- what the chosen model can do
+def capabilities(model_name: str) -> dict[str, bool] | None:
+    """Which of the tab's controls apply to ``model_name``, from what its family declares and its
+    config.json (no weights loaded): ``walk`` (interpolation and arithmetic: an unconditional image
+    model with a latent vector), ``map`` (a 2-D latent map: a family with ``latent_map``, the VAE)
+    and ``codes`` (InfoGAN categories: a config with ``codes``). None when the model cannot be
+    found: its controls stay as they are, and using one says what is missing."""
+    import json
+
+    from genapp.checkpoints import CONFIG_NAME
+    from genapp.models import model_class
+
+    try:
+        folder, _ = resolve_model(model_name, "latent")
+        config = json.loads((folder / CONFIG_NAME).read_text())
+        cls = model_class(config.get("family"), config.get("dataset"))
+    except Exception:  # noqa: BLE001 -- missing, unreadable or unknown: nothing to decide from
+        return None
+    walk = bool(cls.has_latent and cls.kind == "image" and not cls.conditional)
+    codes = config.get("codes", 0)
+    return {"walk": walk, "map": walk and callable(getattr(cls, "latent_map", None)),
+            "codes": walk and isinstance(codes, int) and codes > 1}
+
+
+def controls(model_name: str) -> tuple:
+    """The tab's model-dependent controls for ``model_name``: the latent map's controls shown only
+    for a model that has one (its note otherwise), and the buttons a model cannot use disabled,
+    with the reason beside them. Outputs: see :func:`build` (``controls_outputs``)."""
+    caps = capabilities(model_name)
+    if caps is None:
+        return (gr.skip(),) * 8
+    return (gr.Column(visible=caps["map"]), gr.Markdown(visible=not caps["map"]),
+            gr.Button(interactive=caps["walk"]), gr.Markdown(visible=not caps["walk"]),
+            gr.Button(interactive=caps["walk"]), gr.Markdown(visible=not caps["walk"]),
+            gr.Button(interactive=caps["codes"]), gr.Markdown(visible=not caps["codes"]))
+
+
 MAX_COLUMNS = 10
 _CATEGORY_NAMES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # model -> the judge's reading
 
@@ -176,9 +213,13 @@ def build() -> dict:
                 seed = checked_number(value=0, precision=0, minimum=0, label=t("seed"))
                 count = checked_slider(1, MAX_COUNT, value=16, step=1, label=t("count"))
                 gen_btn = gr.Button(t("generate"), variant="primary", elem_id="latent-generate")
-                gr.Markdown(t("vae_map_intro"))
-                map_size = checked_slider(3, 30, value=15, step=1, label=t("map_size"))
-                map_btn = gr.Button(t("latent_map"), elem_id="latent-map")
+                # Offered only for a model that has a latent map (a VAE); a note says so otherwise.
+                start = capabilities(default_model("latent")) or {"walk": True, "map": True, "codes": True}
+                with gr.Column(visible=start["map"], elem_id="latent-map-controls") as map_controls:
+                    gr.Markdown(t("vae_map_intro"))
+                    map_size = checked_slider(3, 30, value=15, step=1, label=t("map_size"))
+                    map_btn = gr.Button(t("latent_map"), elem_id="latent-map")
+                map_why = gr.Markdown(t("latent_map_why"), visible=not start["map"], elem_id="latent-map-why")
             gen_out = gr.Image(label=t("samples"), type="pil", format="png", interactive=False, height=420,
                                elem_id="latent-generate-out", elem_classes=["pixelated", "fill"], scale=2)
     with gr.Tab(t("interpolation")):
@@ -187,7 +228,9 @@ def build() -> dict:
             seed_b = checked_number(value=2, precision=0, minimum=0, label=t("seed_b"))
             steps = checked_slider(2, MAX_STEPS, value=8, step=1, label=t("interp_steps"))
             method = gr.Radio(list(latent.METHODS), value="slerp", label=t("method"))
-        interp_btn = gr.Button(t("interpolate"), variant="primary", elem_id="latent-interpolate")
+        interp_btn = gr.Button(t("interpolate"), variant="primary", elem_id="latent-interpolate",
+                               interactive=start["walk"])
+        interp_why = gr.Markdown(t("latent_walk_why"), visible=not start["walk"], elem_id="latent-interpolate-why")
         interp_out = gr.Image(label=t("strip"), type="pil", format="png", interactive=False, height=200,
                               elem_id="latent-interpolate-out", elem_classes=["pixelated", "fill"])
         gr.Markdown(t("interp_note"))
@@ -200,7 +243,8 @@ def build() -> dict:
             seeds_a = gr.Textbox(value="1, 2, 3", label=t("seeds_a"), max_lines=1)
             seeds_b = gr.Textbox(value="4, 5, 6", label=t("seeds_b"), max_lines=1)
             seeds_c = gr.Textbox(value="7, 8, 9", label=t("seeds_c"), max_lines=1)
-        arith_btn = gr.Button(t("compute"), variant="primary", elem_id="latent-arithmetic")
+        arith_btn = gr.Button(t("compute"), variant="primary", elem_id="latent-arithmetic", interactive=start["walk"])
+        arith_why = gr.Markdown(t("latent_walk_why"), visible=not start["walk"], elem_id="latent-arithmetic-why")
         arith_out = gr.Image(label=t("arith_result"), type="pil", format="png", interactive=False, height=240,
                              elem_id="latent-arithmetic-out", elem_classes=["pixelated", "fill"])
 
@@ -209,10 +253,15 @@ def build() -> dict:
         with gr.Row():
             code_seed = checked_number(value=0, precision=0, minimum=0, label=t("seed"))
             code_columns = checked_slider(1, MAX_COLUMNS, value=8, step=1, label=t("styles"))
-        codes_btn = gr.Button(t("codes_show"), variant="primary", elem_id="latent-categories")
+        codes_btn = gr.Button(t("codes_show"), variant="primary", elem_id="latent-categories",
+                              interactive=start["codes"])
+        codes_why = gr.Markdown(t("codes_why"), visible=not start["codes"], elem_id="latent-categories-why")
         codes_out = gr.Image(label=t("codes_out"), show_label=False, type="pil", format="png", interactive=False,
                              height=480, elem_id="latent-categories-out", elem_classes=["pixelated", "fill"])
 
+    # Any new model (picked, typed, restored from a link or refreshed on load) sets what is offered.
+    model.change(controls, model, [map_controls, map_why, interp_btn, interp_why, arith_btn, arith_why, codes_btn,
+                                   codes_why], api_visibility="private", show_progress="hidden")
     gen_btn.click(generate, [model, seed, count], gen_out, api_name="generate", **MODEL_EVENTS)
     map_btn.click(latent_map, [model, map_size], gen_out, api_name="latent_map", **MODEL_EVENTS)
     interp_btn.click(interpolate, [model, seed_a, seed_b, steps, method], interp_out, api_name="interpolate",
