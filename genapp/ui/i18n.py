@@ -63,6 +63,8 @@ EN = {
                    "concept, then compute **A − B + C**.",
     "seeds_a": "Seeds A", "seeds_b": "Seeds B", "seeds_c": "Seeds C", "compute": "Compute A − B + C",
     "arith_result": "mean A | mean B | mean C | A − B + C",
+    "arith_explain": "With the default seeds on mnist-dcgan: A = thin 7s, B = thin 1s, C = thick 1s. **− B** takes "
+                     "a thin 1 away and **+ C** adds a thick one, so the thin 7 becomes a **thick 7**.",
     "codes_tab": "Code categories (InfoGAN)",
     "codes_intro": "A dcgan trained with a **categorical code** (InfoGAN, `--set codes=10`; the shipped mnist-dcgan "
                    "and fashion-dcgan are two) takes one of 10 categories next to z, and a second head of D must "
@@ -141,6 +143,8 @@ KO = {
                    "**A − B + C**를 계산합니다.",
     "seeds_a": "시드 A", "seeds_b": "시드 B", "seeds_c": "시드 C", "compute": "A − B + C 계산",
     "arith_result": "평균 A | 평균 B | 평균 C | A − B + C",
+    "arith_explain": "mnist-dcgan의 기본 시드: A = 가는 7, B = 가는 1, C = 굵은 1. **− B**로 가는 1을 빼고 "
+                     "**+ C**로 굵은 1을 더하면, 가는 7이 **굵은 7**이 됩니다.",
     "codes_tab": "코드 범주 (InfoGAN)",
     "codes_intro": "**범주형 코드**로 학습한 dcgan (InfoGAN, `--set codes=10`; 함께 제공되는 mnist-dcgan과 "
                    "fashion-dcgan이 그렇습니다)은 z 옆에 10개 범주 중 하나를 받고, D의 두 번째 헤드는 이미지에서 "

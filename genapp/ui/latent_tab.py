@@ -29,6 +29,14 @@ from ..drawing import labelled_row, upscale_for_display
 
 MAX_COUNT = 64
 MAX_STEPS = 16
+# The arithmetic demo's default seeds, picked on the shipped mnist-dcgan with its judge classifier
+# (genapp/metrics.py): A = three thin 7s, B = three thin 1s, C = three thick 1s. Each mean is read
+# as its digit (7, 1, 1: p >= 0.999) and A - B + C as a 7 (p = 0.999) with 3.7x A's ink: taking a
+# thin 1 away and adding a thick one turns the thin 7 into a thick 7, its class no longer C's.
+ARITH_SEEDS = ("319, 1202, 2708", "927, 985, 1760", "273, 2460, 2583")
+# Drawn on the image by Pillow's bundled font, which has no U+2212 (minus sign) nor U+2013: it drew
+# a box ("tofu"), so the caption uses the ASCII hyphen-minus, a glyph the font has.
+ARITH_LABELS = ("mean A", "mean B", "mean C", "A - B + C")
 
 
 def _latent_model(name: str):
@@ -116,7 +124,7 @@ def arithmetic(model_name: str, seeds_a: str, seeds_b: str, seeds_c: str) -> Ima
     model = _latent_model(model_name)
     za, zb, zc = latent.mean_z(model, a), latent.mean_z(model, b), latent.mean_z(model, c)
     images = model.decode(torch.stack([za, zb, zc, latent.arithmetic(za, zb, zc)]))
-    return labelled_row([to_pil(x) for x in images], ["mean A", "mean B", "mean C", "A − B + C"])
+    return labelled_row([to_pil(x) for x in images], list(ARITH_LABELS))
 
 
 @user_errors
@@ -240,13 +248,14 @@ def build() -> dict:
     with gr.Tab(t("arithmetic")):
         gr.Markdown(t("arith_intro"))
         with gr.Row():
-            seeds_a = gr.Textbox(value="1, 2, 3", label=t("seeds_a"), max_lines=1)
-            seeds_b = gr.Textbox(value="4, 5, 6", label=t("seeds_b"), max_lines=1)
-            seeds_c = gr.Textbox(value="7, 8, 9", label=t("seeds_c"), max_lines=1)
+            seeds_a = gr.Textbox(value=ARITH_SEEDS[0], label=t("seeds_a"), max_lines=1)
+            seeds_b = gr.Textbox(value=ARITH_SEEDS[1], label=t("seeds_b"), max_lines=1)
+            seeds_c = gr.Textbox(value=ARITH_SEEDS[2], label=t("seeds_c"), max_lines=1)
         arith_btn = gr.Button(t("compute"), variant="primary", elem_id="latent-arithmetic", interactive=start["walk"])
         arith_why = gr.Markdown(t("latent_walk_why"), visible=not start["walk"], elem_id="latent-arithmetic-why")
         arith_out = gr.Image(label=t("arith_result"), type="pil", format="png", interactive=False, height=240,
                              elem_id="latent-arithmetic-out", elem_classes=["pixelated", "fill"])
+        gr.Markdown(t("arith_explain"), elem_id="latent-arithmetic-explain")
 
     with gr.Tab(t("codes_tab")):
         gr.Markdown(t("codes_intro"))
