@@ -14,8 +14,8 @@ import gradio as gr
 from genapp.config import env_int
 from genapp.threads import concurrency
 
-from . import (api_labels, autoencoder_view, cache_fix, conditional_tab, horse_tab, lab_tab, latent_tab, lecture,
-               race_tab, session_fix, sketch_tab, teaching, train_tab)
+from . import (api_labels, autoencoder_view, cache_fix, conditional_tab, horse_tab, i18n, lab_tab, latent_tab,
+               lecture, race_tab, session_fix, sketch_tab, teaching, train_tab)
 from .common import MODEL_EVENTS, first_look, notice, picker_update, stop_first_look
 from .i18n import I18N, t
 
@@ -93,6 +93,24 @@ class StudioBlocks(gr.Blocks):
         # them again, with our message, for anything that gets through).
         kwargs.setdefault("max_file_size", os.environ.get("GENAPP_MAX_FILE_SIZE", "25mb"))
         return super().launch(*args, **kwargs)
+
+    async def process_api(self, *args, **kwargs):
+        """Every event, with its request kept for the server's text (``i18n.lang``: its input checks
+        run before the handler, where Gradio does not keep it yet), and its error in the visitor's
+        language (handlers, the core and Gradio's own checks write them in English)."""
+        request = kwargs.get("request")
+        token = i18n.REQUEST.set(request if not isinstance(request, list) else (request or [None])[0])
+        try:
+            return await super().process_api(*args, **kwargs)
+        except gr.Error as exc:
+            language = i18n.lang()
+            exc.message = i18n.message(exc.message, language)
+            if language != "en" and exc.title in ("Error", "Warning", "Lecture mode"):
+                exc.title = i18n.tr({"Error": "error_title", "Warning": "warning_title",
+                                     "Lecture mode": "lecture_mode_title"}[exc.title], language)
+            raise
+        finally:
+            i18n.REQUEST.reset(token)
 
     def get_api_info(self, *args, **kwargs):
         """Gradio's API description with the labels in English (``api_labels``), not as keys."""

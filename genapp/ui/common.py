@@ -42,7 +42,7 @@ from genapp.runs import RegistryBusy, registry
 from genapp.threads import serve_threads, use_threads
 
 from ..drawing import upscale_for_display
-from .i18n import EN
+from .i18n import EN, message, tr
 
 log = logging.getLogger("genapp.ui")
 
@@ -244,7 +244,7 @@ def load_model(name: str, playground: str | None = None, *, fallback_from: str |
     folder, notice_text = resolve_model(name, fallback_from or playground)
     if notice_text:
         log.info("%s", notice_text)
-        gr.Warning(notice_text)
+        gr.Warning(message(notice_text))
     model = CACHE.get(folder)
     if playground is not None and model.family not in PLAYGROUNDS[playground]["families"]:
         fams = ", ".join(PLAYGROUNDS[playground]["families"])
@@ -296,11 +296,10 @@ def notice(playground: str) -> str:
     for name in PLAYGROUNDS[playground]["pretrained"]:
         if not pretrained_present(name):
             cmd = missing_message(name).split("Train it with: ")[-1]
-            lines.append(f"- **{name}** is missing. Train it with `{cmd}`")
+            lines.append(tr("notice_line", name=name, cmd=cmd))
     if not lines:
         return ""
-    return "**Some pretrained models are not installed:**\n" + "\n".join(lines) + \
-        "\n\nModels you finish in the **Train** tab appear in the model list too."
+    return tr("notice_head") + "\n" + "\n".join(lines) + "\n\n" + tr("notice_tail")
 
 
 def picker_update(playground: str, current: str | None = None):
@@ -348,7 +347,7 @@ def read_upload(source, what: str = "an image") -> Image.Image:
     img = load_image(source, notes)
     for note in notes:
         log.info("upload: %s", note)
-        gr.Info(note)
+        gr.Info(message(note))
     return img
 
 

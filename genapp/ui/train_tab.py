@@ -35,7 +35,7 @@ from genapp.runs import ACTIVE, Run, check_settings, registry
 from . import lecture
 from .autoencoder_view import label_rows, preview_rows
 from .common import PLAIN_NAME, UserError, checked_number, pretrained_present, user_errors
-from .i18n import t
+from .i18n import SERVER_EN, axis_titles, phrase, t, tr
 
 # The same limits (and variables) as the run registry: a public Space can lower them.
 MAX_STEPS = int(os.environ.get("GENAPP_MAX_STEPS", "100000"))
@@ -303,25 +303,32 @@ def fmt_seconds(s: float | None) -> str:
     return f"{h}h {m:02d}m" if h else (f"{m}m {sec:02d}s" if m else f"{sec}s")
 
 
+def status_text(status: str) -> str:
+    """A run's status ("running", "finished", ...) in the visitor's language."""
+    key = f"status_{status}"
+    return tr(key) if key in SERVER_EN else status
+
+
 def status_markdown(snap: dict) -> str:
-    parts = [f"**{snap['status'].upper()}** · `{snap['run_id']}`",
-             f"step **{snap['step']:,} / {snap['total_steps']:,}**",
-             f"**{snap['images_per_s']:,.0f}** images/s" + (" (bf16)" if snap.get("precision") == "bf16" else ""),
-             f"ETA **{fmt_seconds(snap['eta_s'])}**",
-             *([f"on **{snap['threads']} of {snap['max_threads']} threads**: another program keeps a core busy "
-                "(this browser?), and fewer threads train faster then"]
+    # In the visitor's language (i18n.tr); the API's JSON keeps the English status.
+    parts = [f"**{status_text(snap['status']).upper()}** · `{snap['run_id']}`",
+             tr("st_step", step=f"{snap['step']:,}", total=f"{snap['total_steps']:,}"),
+             tr("st_speed", speed=f"{snap['images_per_s']:,.0f}") + (" (bf16)" if snap.get("precision") == "bf16" else ""),
+             tr("st_eta", eta=fmt_seconds(snap['eta_s'])),
+             *([tr("st_threads", threads=snap['threads'], max_threads=snap['max_threads'])]
                if snap["status"] == "running" and snap.get("max_threads") and snap["threads"] < snap["max_threads"]
                else []),
-             f"elapsed {fmt_seconds(snap['elapsed_s'])}"]
+             tr("st_elapsed", elapsed=fmt_seconds(snap['elapsed_s']))]
     text = " · ".join(parts)
     if snap.get("metrics"):
-        text += "\n\nmetrics: " + ", ".join(f"{k} = {v:.3g}" for k, v in snap["metrics"].items())
+        text += f"\n\n{tr('st_metrics')} " + ", ".join(f"{k} = {v:.3g}" for k, v in snap["metrics"].items())
     if snap.get("reason"):
-        text += f"\n\n{snap['reason']}"
+        text += f"\n\n{phrase(snap['reason'])}"
     family = snap.get("family", "")
     rows = preview_rows(family)  # declared by the family (ae, dae, vae): its grid's rows, top to bottom
-    note = FAMILY_NOTES.get(family) or (
-        "Rows, top to bottom: " + " · ".join(label if n == 1 else f"{label} ({n} rows)" for label, n in rows)
+    note = phrase(FAMILY_NOTES.get(family, "")) or (
+        tr("st_rows") + " " + " · ".join(phrase(label) if n == 1 else tr("st_n_rows", label=phrase(label), n=n)
+                                         for label, n in rows)
         if rows else "")
     if note:
         text += f"\n\n<small>{note}</small>"
@@ -364,7 +371,7 @@ def curves(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     for step, vals in losses:
         for k in LOSS_KEYS:
             if k in vals:
-                rows_l.append((step, float(vals[k]), names.get(k, k)))
+                rows_l.append((step, float(vals[k]), phrase(names.get(k, k))))
         for k in SCORE_KEYS:
             if k in vals:
                 rows_s.append((step, float(vals[k]), {"d_x": "D(x)", "d_g_z": "D(G(z))"}[k]))
@@ -396,7 +403,8 @@ def class_plot(df: pd.DataFrame) -> gr.BarPlot:
 
     Only the value and visibility change: an update that also changed the axis or the order kept
     drawing the first bars it was given (Gradio 6), so the axis stays 0-1 from the start."""
-    return gr.BarPlot(visible=False) if df.empty else gr.BarPlot(value=df, visible=True)
+    return gr.BarPlot(visible=False) if df.empty else \
+        gr.BarPlot(value=df, visible=True, **axis_titles("ax_class", "ax_share", None))
 
 
 def class_plot_update(run: Run):
@@ -406,9 +414,11 @@ def class_plot_update(run: Run):
 
 
 def runs_table() -> pd.DataFrame:
-    rows = [(r.id, r.family, r.dataset, r.status, f"{r.step:,} / {r.total_steps:,}", r.reason[:80])
+    rows = [(r.id, r.family, r.dataset, status_text(r.status), f"{r.step:,} / {r.total_steps:,}",
+             phrase(r.reason)[:80])
             for r in reversed(registry().list())]
-    return pd.DataFrame(rows, columns=["run", "family", "dataset", "status", "step", "note"])
+    columns = ["col_run", "col_family", "col_dataset", "col_status", "col_step", "col_note"]
+    return pd.DataFrame(rows, columns=[tr(c) for c in columns])
 
 
 def run_ids() -> list[str]:
@@ -421,9 +431,9 @@ def family_view(family: str, sample, loss_df: pd.DataFrame, score_df: pd.DataFra
     panels = family_panels(family)
     image = gr.Image(value=sample, label=t("live_rows") if preview_rows(family) else t("live_samples"))
     loss = gr.LinePlot(value=loss_df if len(loss_df) else None,
-                       label=t("losses") if panels["d_scores"] else t("losses_own"))
-    score = gr.LinePlot(value=score_df if len(score_df) else None, visible=True) if panels["d_scores"] \
-        else gr.LinePlot(visible=False)
+                       label=t("losses") if panels["d_scores"] else t("losses_own"), **axis_titles())
+    score = gr.LinePlot(value=score_df if len(score_df) else None, visible=True, **axis_titles()) \
+        if panels["d_scores"] else gr.LinePlot(visible=False)
     return image, loss, score
 
 
@@ -459,6 +469,8 @@ def live_view(run_id: str, seen: dict | None):
     score = score_df if new_steps and len(score_df) else skip
     if run_id != seen.get("run"):  # a run of another family has other panels, under other names
         sample, loss, score = family_view(run.family, sample, loss_df, score_df)
+        if quality is not skip:  # the new run's curve under titles in the visitor's language
+            quality = gr.LinePlot(value=quality, **axis_titles())
     out = (
         status_markdown(snap),
         sample,
@@ -489,7 +501,7 @@ def timeline_frame(run_id: str, index) -> tuple[Image.Image | None, str]:
         return None, ""
     i = max(0, min(len(samples) - 1, int(index or 0)))
     step, path = samples[i]
-    return label_rows(_sample_image(path), run.family), f"sample {i + 1} / {len(samples)} · step **{step:,}**"
+    return label_rows(_sample_image(path), run.family), tr("timeline_caption", i=i + 1, n=len(samples), step=f"{step:,}")
 
 
 def _captioned(img: Image.Image, text: str) -> Image.Image:
