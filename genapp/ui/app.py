@@ -14,8 +14,8 @@ import gradio as gr
 from genapp.config import env_int
 from genapp.threads import concurrency
 
-from . import (api_labels, autoencoder_view, cache_fix, conditional_tab, horse_tab, i18n, lab_tab, latent_tab,
-               lecture, race_tab, session_fix, sketch_tab, teaching, train_tab)
+from . import (api_labels, autoencoder_view, cache_fix, conditional_tab, control_tab, horse_tab, i18n, lab_tab,
+               latent_tab, lecture, race_tab, session_fix, sketch_tab, teaching, train_tab)
 from .common import MODEL_EVENTS, first_look, notice, picker_update, stop_first_look
 from .i18n import I18N, t
 
@@ -136,6 +136,9 @@ def build_app() -> gr.Blocks:
             with gr.Tab(t("tab_conditional"), id="conditional", elem_id="tab-conditional") as cond_page:
                 teaching.learn_panel("cgan", "cond-learn")
                 cond = conditional_tab.build()
+            with gr.Tab(t("tab_control"), id="control", elem_id="tab-control") as control_page:
+                teaching.learn_panel("control", "control-learn")
+                control = control_tab.build()
             with gr.Tab(t("tab_sketch"), id="sketch", elem_id="tab-sketch") as sketch_page:
                 teaching.learn_panel("pix2pix", "sketch-learn")
                 sketch = sketch_tab.build()
@@ -172,10 +175,11 @@ def build_app() -> gr.Blocks:
                            api_visibility="private")
 
         pages = {"train": train_page, "latent": latent_page, "conditional": cond_page, "sketch": sketch_page,
-                 "horse": horse_page, "lab": lab_page, "race": race_page}
+                 "horse": horse_page, "lab": lab_page, "race": race_page, "control": control_page}
         teaching.wire(demo, tabs=tabs, pages=pages, lecturer=lecturer, link=link, train=train,
                       train_learn=train_learn, vae_box=vae_box, latent=latent, cond=cond, sketch=sketch, horse=horse,
                       lab=lab, lab_learn=lab_learn, race=race, loaded=loaded)
+        control_tab.wire(demo, control_page, control)
     demo.queue(**queue_settings())
     calm_queue(demo)
     return demo

@@ -308,10 +308,33 @@ The same DCGAN networks (narrowed to 16 channels for the CPU), the same seed, th
 
 **볼 것**: 왼쪽 격자는 무작위 숫자 8 × 8이고, "7"을 달라고 할 방법이 없습니다. 오른쪽 격자는 클래스마다 한 행씩 10행입니다. 학습이 진행되면서 $i$ 번째 행이 클래스 $i$ 의 모양을 갖추고 `class_acc` 가 우연 수준(0.1)에서 올라갑니다. 600 스텝 뒤에는 분류기가 샘플 10개 중 약 7개에서 요청한 숫자를 읽습니다 (측정값: 0.69). 획은 아직 거칠고, 끝까지 학습한 모습은 **조건부 생성** 탭의 사전 학습 모델에서 볼 수 있습니다. 비용은 같고 입력 하나가 늘었을 뿐인데 생성자를 조종할 수 있게 됩니다.""",
     },
+    "control": {
+        "en": r"""### Controllable generation: move z to change one feature
+**Conditional vs controllable.** A cGAN is *told* the class while it trains: $G(z \mid y)$. Controllable generation takes a GAN trained *without* labels and steers it afterwards: find a direction in $z$ along which one feature $s$ of the image grows, and move along it.
+
+**The classifier's gradient.** With a classifier (here the judge) scoring the feature, the direction is the gradient of its score through the generator, and each step is
+$$z \leftarrow z + \eta\, \frac{\nabla_z\, s(G(z))}{\lVert \nabla_z\, s(G(z)) \rVert}, \qquad \text{then back onto the sphere } \lVert z \rVert = \lVert z_0 \rVert$$
+For a class $s$ is the log-probability $\log p(k \mid G(z))$; for *thickness* the mean ink; for *slant* the shear moment $\mu_{11} / \mu_{02}$ of the ink. Staying on the sphere keeps $z$ where $G$ saw its training inputs. The local gradient alone gets stuck on a rugged surface, so each step also follows the *average* gradient over all of $z$, which for Gaussian $z$ is $\mathbb E[\nabla_z s] = \mathbb E[z\, s]$ (Stein's lemma), computed once from 2,000 samples.
+
+**Entanglement.** The features are not separate axes of $z$: pushing *thickness* also changes the digit the judge reads — watch the orange bars. **The remedy** (tick *Keep the other features*): remove from the direction its components along the other features' directions, and subtract a penalty on their change,
+$$\max_z\; s_f(G(z)) - \lambda \sum_{j \ne f} \big(s_j(G(z)) - s_j(G(z_0))\big)^2$$
+**Disentangled by design.** The shipped mnist-dcgan has an InfoGAN code: the first 10 entries of $z$ choose a category, and each category draws one digit (see the Latent tab's *Code categories*). Steering toward a digit moves that code: the strip jumps from one digit to another where the category changes, while the rest of $z$ keeps the style.""",
+        "ko": r"""### 제어 가능한 생성: z를 움직여 특징 하나를 바꾸기
+**조건부 대 제어 가능.** cGAN은 학습할 때 클래스를 *입력으로 받습니다*: $G(z \mid y)$. 제어 가능한 생성은 레이블 *없이* 학습한 GAN을 나중에 조종합니다. 이미지의 특징 $s$ 하나가 커지는 $z$ 의 방향을 찾아 그쪽으로 움직입니다.
+
+**분류기의 기울기.** 특징에 점수를 매기는 분류기(여기서는 판정 분류기)가 있으면, 방향은 생성자를 거친 그 점수의 기울기이고 한 걸음은
+$$z \leftarrow z + \eta\, \frac{\nabla_z\, s(G(z))}{\lVert \nabla_z\, s(G(z)) \rVert}, \qquad \text{그다음 구 } \lVert z \rVert = \lVert z_0 \rVert \text{ 위로 되돌림}$$
+입니다. 클래스의 $s$ 는 로그 확률 $\log p(k \mid G(z))$, *굵기*는 평균 잉크, *기울기*는 잉크의 전단 모멘트 $\mu_{11} / \mu_{02}$ 입니다. 구 위에 머물러야 $z$ 가 $G$ 가 학습 때 본 입력들 가까이에 있습니다. 국소 기울기만으로는 울퉁불퉁한 면에서 막히기 때문에, 매 걸음은 $z$ 전체에 대한 *평균* 기울기도 따라갑니다. 가우시안 $z$ 에서는 $\mathbb E[\nabla_z s] = \mathbb E[z\, s]$ (스타인 보조정리)이고, 샘플 2,000개로 한 번 계산합니다.
+
+**얽힘.** 특징들은 $z$ 의 서로 다른 축이 아닙니다. *굵기*를 밀면 판정 분류기가 읽는 숫자도 바뀝니다 — 주황 막대를 보세요. **해결책** (*다른 특징 유지*를 켜기): 방향에서 다른 특징들의 방향 성분을 빼고, 그 특징들의 변화에 페널티를 줍니다.
+$$\max_z\; s_f(G(z)) - \lambda \sum_{j \ne f} \big(s_j(G(z)) - s_j(G(z_0))\big)^2$$
+**설계부터 분리된 표현.** 함께 제공되는 mnist-dcgan에는 InfoGAN 코드가 있습니다: $z$ 의 처음 10개 값이 범주를 고르고, 범주마다 숫자 하나를 그립니다 (잠재 공간 탭의 *코드 범주* 참고). 숫자 쪽으로 조종하면 이 코드가 움직입니다. 범주가 바뀌는 곳에서 띠의 숫자가 다른 숫자로 건너뛰고, 나머지 $z$ 는 글씨체를 유지합니다.""",
+    },
 }
 
 # The family whose lesson a tab shows.
-TAB_TOPICS = {"latent": "latent", "conditional": "cgan", "sketch": "pix2pix", "horse": "cyclegan", "lab": "lab"}
+TAB_TOPICS = {"latent": "latent", "conditional": "cgan", "sketch": "pix2pix", "horse": "cyclegan", "lab": "lab",
+              "control": "control"}
 
 
 def lesson(topic: str, lang: str = "en") -> str:

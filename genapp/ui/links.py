@@ -4,6 +4,7 @@
     /?tab=train&family=ring&dataset=ring&steps=2000&batch=256&lr=0.0005&seed=0
     /?tab=lab&family=toy1010&seed=7
     /?tab=race&preset=mode_collapse
+    /?tab=control&model=mnist-dcgan&seed=3&feature=7&amount=1.5&keep=1
 
 :func:`parse` turns a URL's parameters into checked settings per tab (anything unknown or out of
 range is dropped, never echoed); :func:`build` does the reverse for the "copy link" button. The
@@ -16,12 +17,14 @@ import re
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-TABS = ("train", "latent", "conditional", "sketch", "horse", "lab", "race")
+TABS = ("train", "latent", "conditional", "sketch", "horse", "lab", "race", "control")
 MODEL_TABS = ("latent", "conditional", "sketch", "horse")
 # a pretrained name, a run id, or a Hub repo id (owner/name)
 _MODEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}(/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?$")
 _WORD = re.compile(r"^[a-z0-9_]{1,32}$")
 _RUN = re.compile(r"^\d{5}-[a-z0-9]+-[a-z0-9]+$")
+_FEATURE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 /_-]{0,31}$")  # a class name ("7", "T-shirt/top") or an attribute
+MAX_AMOUNT = 3.0  # genapp.steer's reach
 MAX_SEED = 2**31 - 1
 
 # parameter -> (tab key, kind, bounds)
@@ -60,6 +63,12 @@ def parse(params: dict[str, str], families: tuple[str, ...] = (), presets: tuple
             out[key] = v
     if "lr" in p and (v := _float(p["lr"], 0.0, 1.0)) is not None:
         out["lr"] = v
+    if _FEATURE.match(p.get("feature", "")):
+        out["feature"] = p["feature"]
+    if "amount" in p and (v := _float(p["amount"], -MAX_AMOUNT - 1e-9, MAX_AMOUNT)) is not None:
+        out["amount"] = v
+    if p.get("keep") in ("0", "1", "true", "false"):
+        out["keep"] = p["keep"] in ("1", "true")
     if p.get("method") in ("slerp", "lerp"):
         out["method"] = p["method"]
     if _WORD.match(p.get("family", "")) and (not families or p["family"] in families):
