@@ -244,7 +244,8 @@ def _curve(p0, p1, p2, n: int = 24):
 
 def example_sketches(size: int = 512, width: int = 7) -> dict[str, Image.Image]:
     """Three shoe outlines drawn with PIL lines (no dataset image involved): boot, sneaker, heel
-    (the Sketch tab opens with the first).
+    (the Sketch tab opens with the first). Side views, toe to the left, as edges2shoes' shoes
+    (all but 3 of our 1,000 training pairs) and as the tab's instruction asks.
 
     Drawn thick on purpose, like a finger on a tablet, so the preprocessing has work to do.
     """
@@ -258,14 +259,14 @@ def example_sketches(size: int = 512, width: int = 7) -> dict[str, Image.Image]:
     def sc(pts):
         return [(x * s, y * s) for x, y in pts]
 
-    # ankle boot: tall shaft, small heel
+    # ankle boot: tall shaft at the back (right), toe to the left, small heel
     im, d = canvas()
-    boot = [(150, 90), (330, 90)] + _curve((330, 90), (325, 250), (360, 300)) + \
-        _curve((360, 300), (450, 330), (455, 390)) + [(455, 400), (120, 400), (120, 360), (150, 350)] + \
-        _curve((150, 350), (140, 200), (150, 90))
+    boot = [(362, 90), (182, 90)] + _curve((182, 90), (187, 250), (152, 300)) + \
+        _curve((152, 300), (62, 330), (57, 390)) + [(57, 400), (392, 400), (392, 360), (362, 350)] + \
+        _curve((362, 350), (372, 200), (362, 90))
     _poly(d, sc(boot), width)
-    _poly(d, sc([(120, 400), (120, 430), (190, 430), (190, 400)]), width)
-    _poly(d, sc([(150, 120), (330, 120)]), max(2, width - 2))
+    _poly(d, sc([(392, 400), (392, 430), (322, 430), (322, 400)]), width)
+    _poly(d, sc([(362, 120), (182, 120)]), max(2, width - 2))
     out["boot"] = im.convert("RGB")
 
     # sneaker: low toe on the left rising to the collar at the back, a sole band, laces

@@ -26,6 +26,28 @@ CSS = """
 #lecture-status p { margin: 0; }
 """
 
+# The Sketch tab's pad: a square whose whole face is the drawing, so every stroke a visitor can
+# put on it is kept. Gradio's editor draws the picture inside a canvas with a 30 px margin all
+# round (its zoom tool's border_padding), fitted to the canvas: strokes in that margin -- and in
+# the wide strips beside a square picture in a 720 x 420 pad -- were silently lost. Here the canvas
+# is the square plus that margin, the margin is clipped away (clip-path also stops the pointer
+# there), and the label and both toolbars sit above the square instead of on it. The square is at
+# most 512 px (sketch_tab.CANVAS: the picture is never blown up, Gradio's first fit stops at 100 %).
+PAD_CSS = """
+#sketch-pad { height: auto !important; max-width: 480px; margin-inline: auto;
+  background: var(--background-fill-secondary); }
+#sketch-pad > label { position: static; margin: var(--block-label-margin); }
+#sketch-pad .image-container { display: block; position: relative; box-sizing: content-box; width: 100%;
+  height: auto; max-height: none; aspect-ratio: 1 / 1; padding-top: 36px; overflow: hidden; }
+#sketch-pad .pixi-target, #sketch-pad .pixi-target-crop { inset: auto; top: 6px; left: -30px;
+  width: calc(100% + 60px); height: calc(100% + 24px); clip-path: inset(30px); }
+#sketch-pad .top-panel { top: 6px; right: 6px; }
+#sketch-pad .toolbar-wrap { flex-direction: row; width: auto; top: 6px; left: 6px; right: auto; }
+#sketch-pad .toolbar-wrap .half-container { flex-direction: row; width: auto; padding: 0 var(--spacing-sm); }
+#sketch-pad .toolbar-wrap .half-container:last-child { border-top: none;
+  border-left: 1px solid var(--block-border-color); }
+"""
+
 # Gradio's Sketchpad starts with no tool picked: a stroke draws nothing until the visitor finds
 # the brush ("select the draw tool to start", in English on every page). Pick it for them, once
 # for each pad as it appears on screen; a tool they pick afterwards (the eraser) stays theirs.
@@ -83,7 +105,7 @@ class StudioBlocks(gr.Blocks):
 
     def launch(self, *args, **kwargs):
         kwargs.setdefault("i18n", I18N)
-        kwargs.setdefault("css", CSS)
+        kwargs.setdefault("css", CSS + PAD_CSS)
         kwargs.setdefault("head", HEAD)
         kwargs.setdefault("theme", gr.themes.Soft())  # its fonts ship with Gradio: fine offline
         # Gradio can keep a per-browser history of calls; it would keep Hub tokens typed in the

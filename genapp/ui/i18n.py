@@ -83,7 +83,7 @@ EN = {
     "class": "Class", "styles": "Styles (columns)", "every_class": "Same z, every class",
     # sketch
     "sketch_intro": "Draw the outline of a shoe, side view, toe to the left. pix2pix turns the lines into a shoe.",
-    "draw": "Draw", "upload": "Upload", "sketchpad": "Draw here (the eraser is under the brush)",
+    "draw": "Draw", "upload": "Upload", "sketchpad": "Draw here (the eraser is next to the brush)",
     "shoe_from_drawing": "Make the shoe", "sketch_upload": "A sketch: dark lines on white, or a photo of a drawing on paper",
     "shoe_from_upload": "Make the shoe from the upload", "model_sees": "What the model sees", "shoe": "Generated shoe",
     # horse
@@ -161,7 +161,7 @@ KO = {
                   "클래스만 바꿔 보세요.",
     "class": "클래스", "styles": "스타일 (열 수)", "every_class": "같은 z, 모든 클래스",
     "sketch_intro": "신발의 옆모습 외곽선을 그리세요 (앞코는 왼쪽). pix2pix가 선을 신발 사진으로 바꿉니다.",
-    "draw": "그리기", "upload": "업로드", "sketchpad": "여기에 그리세요 (지우개는 브러시 아래)",
+    "draw": "그리기", "upload": "업로드", "sketchpad": "여기에 그리세요 (지우개는 브러시 옆)",
     "shoe_from_drawing": "신발 만들기", "sketch_upload": "스케치: 흰 바탕에 어두운 선, 또는 종이에 그린 그림의 사진",
     "shoe_from_upload": "업로드한 스케치로 신발 만들기", "model_sees": "모델이 보는 입력", "shoe": "생성된 신발",
     "horse_intro": "CycleGAN은 짝이 없는 사진들로 말 ↔ 얼룩말 변환을 배웠습니다. 사진을 올리고 방향을 고르세요. "

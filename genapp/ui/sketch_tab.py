@@ -25,7 +25,7 @@ from .common import (MODEL_EVENTS, default_model, load_model, model_choices, not
 from .i18n import t
 from ..drawing import EmptySketch, example_sketches, sketch_to_edges
 
-CANVAS = 512
+CANVAS = 512  # the drawing's pixels; shown at most this size (app.py's PAD_CSS), so never blown up
 
 
 def _model_input(edges: Image.Image, size: int):
@@ -114,9 +114,12 @@ def build() -> dict:
     with gr.Row():
         with gr.Column(scale=3):
             with gr.Tab(t("draw")):
+                # A square pad whose whole face is the drawing: its size comes from the CSS in app.py
+                # (PAD_CSS), not from a height here (a 420 px high pad showed the drawing as a square
+                # in its middle, and strokes beside it were lost).
                 pad = gr.Sketchpad(type="pil", image_mode="RGBA", canvas_size=(CANVAS, CANVAS), fixed_canvas=True,
                                    brush=gr.Brush(colors=["#000000"], color_mode="fixed", default_size=4),
-                                   label=t("sketchpad"), height=420, elem_id="sketch-pad", layers=False)
+                                   label=t("sketchpad"), elem_id="sketch-pad", layers=False)
                 draw_btn = gr.Button(t("shoe_from_drawing"), variant="primary", elem_id="sketch-draw-go")
             with gr.Tab(t("upload")):
                 # The file reaches the handler untouched and load_image validates it (a drawing saved
