@@ -13,6 +13,7 @@ the bars (HTML) and the scores (JSON).
 from __future__ import annotations
 
 import html
+import re
 
 import gradio as gr
 
@@ -91,6 +92,7 @@ def bars_html(walk: steering.Walk, language: str = "en") -> str:
     others = set(walk.names) - {walk.feature}
     title = tr("ctl_bars_title", language, feature=html.escape(_label(walk.feature, language)),
                amount=f"{walk.amount:+g}")
+    title = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", title)   # the table's Markdown bold, in HTML
     rows = []
     for name in walk.names:
         before, after = means[name]["before"], means[name]["after"]
@@ -208,9 +210,12 @@ def wire(demo: gr.Blocks, page, tab: dict) -> None:
     shows its walk."""
     from . import links
 
-    def opened(current_strip, *args):
-        picker = gr.Dropdown(choices=model_choices(), value=args[0] or None)
-        return (picker, *(_first_walk(*args) if current_strip is None else (gr.skip(),) * 3))
+    def opened(current_strip, model, seed, feature, amount, keep, count, request: gr.Request):
+        picker = gr.Dropdown(choices=model_choices(), value=model or None)
+        linked = links.parse(dict(getattr(request, "query_params", {}) or {})).get("tab") == "control"
+        if current_strip is not None or linked:  # a link's walk comes from from_link, with its settings
+            return picker, gr.skip(), gr.skip(), gr.skip()
+        return picker, *_first_walk(model, seed, feature, amount, keep, count)
 
     page.select(opened, [tab["strip"], *tab["inputs"]], [tab["model"], *tab["outputs"]],
                 api_visibility="private", show_progress="hidden", **MODEL_EVENTS)
