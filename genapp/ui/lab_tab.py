@@ -24,12 +24,21 @@ from genapp.images import render_bars, render_scatter, to_pil
 from genapp.models import build_model
 
 from .common import UserError, as_int, user_errors
-from .i18n import t
+from .i18n import axis_titles, phrase, t, tr
 
 FAMILIES = ("toy1010", "ring")
 BATCH = {"toy1010": 16, "ring": 256}   # the ring needs a batch that reaches all 8 modes
 TARGET = [1.0, 0.0, 1.0, 0.0]
 LOG_ROWS = 12
+LOG_COLUMNS = ["#", "step", "losses", "D(x)", "D(G(z))"]
+# Fixed shares of the table's width, the cells wrapping inside them (a ×100 row logs seven
+# losses): without them the losses took one line as long as they were, and D(x) and D(G(z))
+# ran off a 1280 px projector's page.
+LOG_WIDTHS = ["8%", "19%", "35%", "18%", "20%"]
+# The plot's x axis counts clicks. Vega-Lite puts about one tick per 40 px, so a short axis
+# (0 to 3 clicks) got ticks at 0.5 and a single click a lone "0.000000". An axis of at least
+# PLOT_MIN_CLICKS clicks has whole-number ticks on a plot up to 0.7 * 40 * 20 = 1,100 px wide.
+PLOT_MIN_CLICKS = 20
 CURVE_COLORS = {"D(x)": "#2b8a3e", "D(G(z))": "#9c36b5"}   # green real, purple fake: as in the views
 MAX_SEED = 2**31 - 1
 ACTIONS = {  # action -> (log label, i18n key of the summary)
@@ -121,13 +130,14 @@ def d_scores(lab: dict) -> tuple[float, float]:
                 float(torch.sigmoid(model.discriminate(fake, None)).mean()))
 
 
-def _fmt(losses: dict[str, float]) -> str:
-    return " · ".join(f"{k} = {v:.3f}" for k, v in losses.items())
+def _fmt(losses: dict[str, float], digits: int = 3) -> str:
+    return " · ".join(f"{k} = {v:.{digits}f}" for k, v in losses.items())
 
 
 def _log_frame(lab: dict) -> pd.DataFrame:
     rows = lab["log"][-LOG_ROWS:][::-1]
-    return pd.DataFrame(rows, columns=["#", "step", "losses", "D(x)", "D(G(z))"])
+    headers = {"step": tr("col_action"), "losses": tr("col_losses")}  # in the visitor's language
+    return pd.DataFrame(rows, columns=[headers.get(c, c) for c in LOG_COLUMNS])
 
 
 def _plot_frame(lab: dict) -> pd.DataFrame:
@@ -137,18 +147,24 @@ def _plot_frame(lab: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(types)).astype(types)
 
 
+def _plot(lab: dict):
+    """The plot with its x axis from click 0 to at least PLOT_MIN_CLICKS: whole-number ticks."""
+    return gr.LinePlot(value=_plot_frame(lab), x_lim=[0, max(lab["clicks"], PLOT_MIN_CLICKS)],
+                       **axis_titles("ax_click"))
+
+
 def _outputs(lab: dict, action: str, losses: dict[str, float] | None):
     dx, dgz = d_scores(lab)
     lab["scores"].append((lab["clicks"], dx, dgz))
     label, key = ACTIONS[action]
     if losses is not None:
-        lab["log"].append((lab["clicks"], label, _fmt(losses), round(dx, 3), round(dgz, 3)))
-    extra = "" if lab["family"] != "toy1010" else f" · pattern = {lab['model'].pattern()}"
+        lab["log"].append((lab["clicks"], phrase(label), _fmt(losses, 2), f"{dx:.3f}", f"{dgz:.3f}"))
+    extra = "" if lab["family"] != "toy1010" else f" · {tr('lab_pattern')} = {lab['model'].pattern()}"
     # One translated phrase per string: Gradio's front end translates only the first marker.
     summary = f"**{t(key)}** — {_fmt(losses) if losses else ''}"
     stats = (f"{t('lab_stats')} **{lab['clicks']}** / **{lab['steps']}** · "
              f"D(x) = **{dx:.3f}** · D(G(z)) = **{dgz:.3f}**{extra}")
-    return lab, view(lab), summary, stats, _log_frame(lab), _plot_frame(lab)
+    return lab, view(lab), summary, stats, _log_frame(lab), _plot(lab)
 
 
 @user_errors
@@ -195,11 +211,14 @@ def build() -> dict:
             summary = gr.Markdown(t("lab_start"), elem_id="lab-summary")
             stats = gr.Markdown("", elem_id="lab-stats")
         with gr.Column(scale=2):
-            image = gr.Image(label=t("lab_view"), type="pil", format="png", interactive=False, height=360,
-                             elem_id="lab-view", elem_classes=["fill"], buttons=["download", "fullscreen"])
+            # Gradio draws an image's label over the picture's top-left corner (the first bar, the
+            # ring's corner); the caption goes above it instead.
+            gr.Markdown(f"**{t('lab_view')}**", elem_id="lab-view-caption")
+            image = gr.Image(label=t("lab_view"), show_label=False, type="pil", format="png", interactive=False,
+                             height=360, elem_id="lab-view", elem_classes=["fill"], buttons=["download", "fullscreen"])
             plot = gr.LinePlot(x="click", y="value", color="curve", label=t("scores"), elem_id="lab-plot",
-                               color_map=CURVE_COLORS, y_lim=[0, 1])
-    log = gr.Dataframe(headers=["#", "step", "losses", "D(x)", "D(G(z))"], interactive=False, wrap=True,
+                               color_map=CURVE_COLORS, y_lim=[0, 1], x_lim=[0, PLOT_MIN_CLICKS])
+    log = gr.Dataframe(headers=LOG_COLUMNS, interactive=False, wrap=True, column_widths=LOG_WIDTHS,
                        label=t("lab_log"), elem_id="lab-log")
     state = gr.State(None)
     outputs = [state, image, summary, stats, log, plot]
