@@ -4,6 +4,13 @@ A run is one thread calling :func:`genapp.trainer.train`. The registry starts ru
 beyond a per-device limit (default one at a time), stops them, and answers status questions from
 any thread (the app's timers poll it; several visitors can watch the same run). Run folders are
 ``<root>/<NNNNN>-<family>-<dataset>/`` (StyleGAN3 style); the folder name is the run id.
+
+``RunRegistry.changes`` is a counter that moves whenever a run is added or changes status, so an
+open page can poll one integer and re-read the runs only when something happened.
+
+The runs of a race (``start_race``) take turns, one step each, each drawing its random numbers
+from a stream of its own (``_Lockstep``): the same race goes the same way every time, and an
+optional pace spreads its steps over a lecture's minutes without changing where it ends.
 """
 from __future__ import annotations
 
@@ -99,6 +106,8 @@ class Run:
     thread: threading.Thread | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     model: Any = None
+    rng_state: torch.Tensor | None = None       # a race run's own random stream (CPU), see _Lockstep
+    cuda_rng_state: torch.Tensor | None = None  # ... and on a GPU
 
     @property
     def total_steps(self) -> int:
@@ -156,7 +165,18 @@ class RunRegistry:
         self._runs: dict[str, Run] = {}
         self._lock = threading.RLock()
         self._slots: dict[str, threading.Semaphore] = {}
+        self._changes = 0
         self._load_existing()
+
+    @property
+    def changes(self) -> int:
+        """Grows by one whenever a run is added or changes status (queued, running, over). Reading
+        it is all an idle page's poll costs (``genapp.ui.follow``)."""
+        return self._changes
+
+    def _changed(self) -> None:
+        with self._lock:
+            self._changes += 1
 
     # ---------------------------------------------------------------- starting
     def _next_id(self, family: str, dataset: str) -> str:
@@ -191,6 +211,7 @@ class RunRegistry:
         with _seed_lock:
             torch.manual_seed(seed)  # the same seed gives the same initial weights
             model = build_model(family, dataset, lr=lr, **(overrides or {}))
+            rng_state = torch.get_rng_state()  # ... and, in a race, the same random numbers (_Lockstep)
         dataset = model.config.dataset
         try:
             here = resolve_device(device)
@@ -206,10 +227,11 @@ class RunRegistry:
             run_id = self._next_id(family, dataset)
             folder = self.root / run_id
             folder.mkdir(parents=True)
-            run = Run(run_id, folder, family, dataset, cfg, model=model)
+            run = Run(run_id, folder, family, dataset, cfg, model=model, rng_state=rng_state)
             self._write_config(run)
             run.write_status()
             self._runs[run_id] = run
+        self._changed()
         return run
 
     def resume(self, run_id: str, steps: int | None = None, device: str = "auto") -> Run:
@@ -229,6 +251,7 @@ class RunRegistry:
         run.samples = sorted((int(p.stem.split("_")[1]), str(p)) for p in (folder / ckpt.SAMPLES_DIR).glob("step_*.png"))
         with self._lock:
             self._runs[run_id] = run
+        self._changed()
         run.write_status()
         self._launch(run)
         return run
@@ -243,17 +266,24 @@ class RunRegistry:
                 self._slots[key] = threading.Semaphore(self.max_concurrent)
             return self._slots[key]
 
-    def _launch(self, run: Run, slot=None, cpu_threads: int | None = None) -> None:
+    def _launch(self, run: Run, slot=None, cpu_threads: int | None = None, lockstep: _Lockstep | None = None) -> None:
         try:
             slot = slot or self._slot(run.train_cfg.device)
         except ValueError as exc:
             self._finish(run, {"status": "failed", "step": run.step, "reason": str(exc)})
             return
-        run.thread = threading.Thread(target=self._work, args=(run, slot, cpu_threads), name=f"run-{run.id}",
-                                      daemon=True)
+        run.thread = threading.Thread(target=self._work, args=(run, slot, cpu_threads, lockstep),
+                                      name=f"run-{run.id}", daemon=True)
         run.thread.start()
 
-    def _work(self, run: Run, slot, cpu_threads: int | None = None) -> None:
+    def _work(self, run: Run, slot, cpu_threads: int | None = None, lockstep: _Lockstep | None = None) -> None:
+        try:
+            self._work_in_slot(run, slot, cpu_threads, lockstep)
+        finally:
+            if lockstep is not None:
+                lockstep.leave(run)  # however it ended, the others of its race go on without it
+
+    def _work_in_slot(self, run: Run, slot, cpu_threads: int | None, lockstep: _Lockstep | None) -> None:
         # The thread count is per calling thread: this run only (see genapp/threads.py).
         # A race pins its runs' counts; a lone run starts on all the cores and adapts when something
         # else (a browser showing it) takes one (threads.ThreadGovernor), unless the count is pinned.
@@ -266,10 +296,17 @@ class RunRegistry:
                 return
             with run.lock:
                 run.status, run.started = "running", time.time()
+            self._changed()
             run.write_status()
-            end = train(run.model, run.train_cfg, run.folder, start_step=run.start_step,
-                        on_event=lambda e: self._on_event(run, e), should_stop=run.stop_event.is_set,
-                        threads=governor)
+            if lockstep is not None:
+                lockstep.join(run)
+            try:
+                end = train(run.model, run.train_cfg, run.folder, start_step=run.start_step,
+                            on_event=lambda e: self._on_event(run, e), should_stop=run.stop_event.is_set,
+                            threads=governor)
+            finally:
+                if lockstep is not None:
+                    lockstep.release(run)
             self._finish(run, end)
 
     def _on_event(self, run: Run, e: dict[str, Any]) -> None:
@@ -294,6 +331,7 @@ class RunRegistry:
             run.status, run.reason = end["status"], end.get("reason", "")
             run.step = end.get("step", run.step)
             run.ended = time.time()
+        self._changed()
         try:
             run.write_status()
         except OSError:
@@ -301,14 +339,19 @@ class RunRegistry:
         run.model = run.model.cpu() if run.model is not None else None
 
     # ---------------------------------------------------------------- races (the app's side-by-side presets)
-    def start_race(self, specs: list[dict[str, Any]]) -> list[Run]:
+    def start_race(self, specs: list[dict[str, Any]], *, min_seconds: float = 0.0) -> list[Run]:
         """Start runs that must train *at the same time*, e.g. a plain GAN against WGAN-GP.
 
         ``specs`` are keyword arguments of :meth:`start`, one dict per run. Every model is built
         before any thread starts, so a bad setting starts nothing. The runs of a race share one
         slot of their device: they count as one against the per-device limit (``GENAPP_MAX_RUNS``),
         queue together and start together, so neither waits for the other to finish. On the CPU
-        each trains with one intra-op thread, so the two share the cores evenly.
+        each trains with one intra-op thread.
+
+        They take turns, one step each, each with its own random stream (``_Lockstep``): the same
+        specs give the same race, step for step, and both sides are always at the same step.
+        ``min_seconds`` (the lecture pace): the steps are spread over at least that long -- the
+        same steps and the same end state, only slower, so a lecturer can talk over it.
         """
         if not specs:
             raise ValueError("A race needs at least one run.")
@@ -334,8 +377,9 @@ class RunRegistry:
                 threads = 1
         except ValueError:
             slot, threads = None, None  # _launch fails each run with the message
+        lockstep = _Lockstep(runs, min_seconds=min_seconds)
         for run in runs:
-            self._launch(run, slot=slot, cpu_threads=threads)
+            self._launch(run, slot=slot, cpu_threads=threads, lockstep=lockstep)
         return runs
 
     # ---------------------------------------------------------------- queries and control
@@ -423,6 +467,102 @@ class _SharedSlot:
             self._left += 1
             if self._left == self._n:
                 self._slot.release()
+
+
+class _Lockstep:
+    """The runs of a race take turns, one training step each, and each draws its random numbers
+    (z, dropout masks, the gradient penalty's mixing weights) from a stream of its own.
+
+    Why: torch has one global random generator. Two runs training in two threads drew from it in
+    whatever order the threads happened to run, so the same preset, seed and settings gave 0 vs 8
+    modes once and 1 vs 6 the next time. Here a run's step runs only on its turn, with the global
+    CPU generator set to the run's own state (saved after its model was built, ``Run.rng_state``)
+    and put back after, so what a run draws no longer depends on the other run, or on anything else
+    in the process drawing between its steps. The two runs no longer compute at the very same
+    instant; on this project's busy 2-core CPU (each run pinned to one thread either way) the
+    mode-collapse race took no longer for it (106 s against 133 s before, same load). Taking turns
+    also keeps both sides at the same step, so the race view compares like with like.
+
+    ``min_seconds``: step k of a run of n steps starts no earlier than k/n of it after the first
+    step, which spreads the same steps over a lecture's pace. A stopped run's wait ends at once.
+    Same machine and PyTorch, same result; another CPU can round floating point differently.
+    """
+
+    def __init__(self, runs: list[Run], min_seconds: float = 0.0):
+        self._order = [r.id for r in runs]  # whose turn it is: self._order[self._turn]
+        self._turn = 0
+        self._cond = threading.Condition()
+        self._min_seconds = max(0.0, float(min_seconds or 0.0))
+        self._t0: float | None = None
+        self._steps: dict[str, int] = {}
+
+    def join(self, run: Run) -> None:
+        """Route ``run.model.train_step`` through the turns (an instance attribute, removed by
+        :meth:`release`)."""
+        inner = run.model.train_step
+        self._steps[run.id] = 0
+
+        def train_step(batch):
+            return self._take_turn(run, inner, batch)
+
+        run.model.train_step = train_step
+
+    def release(self, run: Run) -> None:
+        model = run.model
+        if model is not None and "train_step" in vars(model):
+            del model.train_step
+        self.leave(run)
+
+    def leave(self, run: Run) -> None:
+        """``run`` is over (or never started): the others stop waiting for it."""
+        with self._cond:
+            if run.id in self._order:
+                i = self._order.index(run.id)
+                self._order.pop(i)
+                if i < self._turn:
+                    self._turn -= 1
+                if self._turn >= len(self._order):
+                    self._turn = 0
+                self._cond.notify_all()
+
+    def _pace(self, run: Run) -> None:
+        if self._min_seconds <= 0:
+            return
+        now = time.monotonic()
+        if self._t0 is None:
+            self._t0 = now
+        todo = max(1, run.total_steps - run.start_step)
+        due = self._t0 + self._min_seconds * self._steps[run.id] / todo
+        if due > now:
+            run.stop_event.wait(due - now)
+
+    def _take_turn(self, run: Run, step_fn, batch):
+        with self._cond:
+            self._cond.wait_for(lambda: run.id not in self._order or self._order[self._turn] == run.id)
+            self._pace(run)
+            cuda = run.model.device if run.model.device.type == "cuda" else None
+            saved = torch.get_rng_state()
+            saved_cuda = torch.cuda.get_rng_state(cuda) if cuda is not None else None
+            try:
+                if run.rng_state is not None:
+                    torch.set_rng_state(run.rng_state)
+                if cuda is not None:
+                    if run.cuda_rng_state is None:
+                        with torch.cuda.device(cuda):
+                            torch.cuda.manual_seed(run.train_cfg.seed)
+                    else:
+                        torch.cuda.set_rng_state(run.cuda_rng_state, cuda)
+                return step_fn(batch)
+            finally:
+                run.rng_state = torch.get_rng_state()
+                torch.set_rng_state(saved)
+                if cuda is not None:
+                    run.cuda_rng_state = torch.cuda.get_rng_state(cuda)
+                    torch.cuda.set_rng_state(saved_cuda, cuda)
+                self._steps[run.id] += 1
+                if run.id in self._order:
+                    self._turn = (self._order.index(run.id) + 1) % len(self._order)
+                self._cond.notify_all()
 
 
 HISTORY_POINTS = 1000

@@ -186,8 +186,8 @@ def test_race_result_names_the_leader():
 
     from genapp.ui.presets import race_result
 
-    def run(**metrics):
-        return SimpleNamespace(metrics=metrics, lock=threading.Lock())
+    def run(**metrics):  # one grid's metrics, at step 100
+        return SimpleNamespace(metrics=metrics, metrics_history=[(100, metrics)], lock=threading.Lock())
 
     assert race_result([run(modes=1.0), run(modes=6.0)], "mode_collapse")["leader"] == 1
     assert race_result([run(judge_fid_1k=300.0), run(judge_fid_1k=900.0)], "high_lr")["leader"] == 0

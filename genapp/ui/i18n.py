@@ -216,6 +216,12 @@ TEACH_EN = {
     "preset_high_lr": "Learning rate too high", "preset_cgan_vs_gan": "cGAN vs GAN",
     "race_preset": "Preset", "race_runs": "Runs in the race (two run ids)", "race_stop": "■ Stop the race",
     "race_settings": "Settings of the two runs", "race_running": "Racing…", "race_finished": "Finished",
+    "race_stopped": "Stopped", "race_ahead_when_stopped": "ahead when stopped:", "race_failed": "A run failed",
+    "race_pace": "Pace", "race_pace_normal": "Normal (as fast as it trains)",
+    "race_pace_slow": "Slow, for a lecture (the same race, spread over 1½–2 minutes)",
+    "lecture_ok": "✓ Unlocked: you can start and stop training from this browser.",
+    "lecture_wrong": "✗ That is not the lecturer's token. Check it and try again.",
+    "lecture_locked": "Locked: this browser is read-only again.",
 }
 TEACH_KO = {
     "tab_lab": "실험실 (한 단계씩)", "tab_race": "경주 (프리셋)",
@@ -251,6 +257,12 @@ TEACH_KO = {
     "preset_high_lr": "학습률이 너무 높을 때", "preset_cgan_vs_gan": "cGAN 대 GAN",
     "race_preset": "프리셋", "race_runs": "경주하는 실행 (실행 id 두 개)", "race_stop": "■ 경주 멈추기",
     "race_settings": "두 실행의 설정", "race_running": "경주 중…", "race_finished": "끝남",
+    "race_stopped": "멈춤", "race_ahead_when_stopped": "멈출 때 앞선 쪽:", "race_failed": "실행 하나가 실패했습니다",
+    "race_pace": "속도", "race_pace_normal": "보통 (학습되는 만큼 빠르게)",
+    "race_pace_slow": "느리게, 강의용 (같은 경주를 1분 반~2분에 걸쳐)",
+    "lecture_ok": "✓ 잠금 해제: 이 브라우저에서 학습을 시작하고 멈출 수 있습니다.",
+    "lecture_wrong": "✗ 강의자 토큰이 아닙니다. 확인하고 다시 입력하세요.",
+    "lecture_locked": "잠금: 이 브라우저는 다시 보기 전용입니다.",
 }
 
 

@@ -7,7 +7,15 @@ label). Gradio-free, so tests and scripts can start them too::
     runs = start_preset("mode_collapse")          # [plain GAN run, WGAN-GP run]
 
 The numbers were tuned on a 2-core CPU so that each race fits in a lecture (about a minute) and
-shows its point reliably; see each preset's comment.
+shows its point; see each preset's comment. A race goes the same way every time on the same
+machine: its runs take turns, one step each, each drawing its random numbers from a stream of its
+own (``genapp.runs._Lockstep``), so the same preset ends with the same numbers. (Before that the
+two threads shared torch's one generator, and the mode-collapse race ended 0 vs 8 modes once and
+1 vs 6 the next.) Another CPU or PyTorch version can round differently and end elsewhere.
+
+Two paces (``PACES``): *normal*, as fast as the machine trains, and *slow*, for a lecture: the
+same steps spread over ``Preset.lecture_seconds`` (the same end state, only slower), so that a
+lecturer can talk over each new grid.
 """
 from __future__ import annotations
 
@@ -52,6 +60,10 @@ class Preset:
     runs: tuple[RunSpec, ...]
     metric: str                     # the live metric that tells the two apart
     higher_is_better: bool = True
+    lecture_seconds: float = 120.0  # the slow pace: the race lasts at least this long (20 grids: one every 6 s)
+
+
+PACES = ("normal", "slow")          # as fast as it trains / spread over Preset.lecture_seconds
 
 
 # Mode collapse (Metz et al. 2017's ring of 8 Gaussians, and their 256-d z). Same networks, same
@@ -61,12 +73,15 @@ class Preset:
 # Adam 1e-3 with betas (0, 0.9) -- its generator moves only every n_critic = 5 steps, and at 5e-4 it
 # was still diffuse at the end; lambda = 0.1, the WGAN-GP authors' value for toy data ("smaller
 # lambda seems to help for toy tasks"; the image recipe keeps 10). Tuned over repeated races on a
-# 2-core CPU (about 20-40 s): the plain GAN ends at 0-1 modes, WGAN-GP at 5-8.
+# 2-core CPU (about 20-40 s). With the runs taking turns (genapp.runs._Lockstep) the race is the
+# same every time: the plain GAN covers 0-1 modes at every grid and ends at 0; WGAN-GP reaches 7
+# by step 300 and covers 2-8 from grid to grid (the metric counts the modes *hit* by 2,500
+# samples of a still-moving G), ending at 5 of 8 (PyTorch 2.14, x86 CPU).
 _RING = {"latent_dim": 256}
 MODE_COLLAPSE = Preset("mode_collapse", (
     RunSpec("plain GAN", "ring", "ring", 2000, 256, 5e-4, 0, dict(_RING)),
     RunSpec("WGAN-GP", "wgan", "ring", 2000, 256, 1e-3, 0, {**_RING, "penalty": "gp", "gp_weight": 0.1}),
-), metric="modes")
+), metric="modes", lecture_seconds=90.0)
 
 # Discriminator too strong: k = 5 D steps per G step (Goodfellow et al.'s Algorithm 1 has k as a
 # knob; they used k = 1). The strong D wins: D(G(z)) -> 0, the G loss climbs, the grid stays noise.
@@ -102,22 +117,48 @@ def get(key: str) -> Preset:
     return PRESETS[key]
 
 
-def start_preset(key: str, reg: RunRegistry | None = None) -> list[Run]:
-    """Start a preset's runs together (a race: they train at the same time) and return them."""
+_started: dict[str, str] = {}       # run id -> the preset that started it (this process)
+
+
+def start_preset(key: str, reg: RunRegistry | None = None, pace: str = "normal") -> list[Run]:
+    """Start a preset's runs together (a race: they take turns, step by step) and return them.
+
+    ``pace``: "normal", or "slow" to spread the same steps over ``lecture_seconds``."""
     preset = get(key)
-    return (reg or registry()).start_race([spec.start_kwargs() for spec in preset.runs])
+    if pace not in PACES:
+        raise ValueError(f"Unknown pace {str(pace)[:20]!r}; choose one of: {', '.join(PACES)}.")
+    seconds = preset.lecture_seconds if pace == "slow" else 0.0
+    runs = (reg or registry()).start_race([spec.start_kwargs() for spec in preset.runs], min_seconds=seconds)
+    _started.update({r.id: key for r in runs})
+    return runs
+
+
+def preset_of(runs: list[Run]) -> str | None:
+    """The preset that started these runs as one race, in this order (None: another race)."""
+    keys = {_started.get(r.id) for r in runs}
+    if len(keys) != 1 or None in keys:
+        return None
+    key = keys.pop()
+    return key if len(runs) == len(PRESETS[key].runs) else None
 
 
 def race_result(runs: list[Run], key: str) -> dict[str, Any]:
-    """The preset's metric for each side (latest value), and which side leads."""
+    """The preset's metric for each side and which side leads, compared at the latest step at which
+    *both* have it (``step``; None before that).
+
+    Comparing each run's latest value compared a run at step 300 with one still at step 100
+    whenever one side trained faster (k = 5 D-steps, a gradient penalty): early on, the marker
+    named whichever side happened to be further along."""
     preset = get(key)
-    values = []
+    seen = []
     for run in runs:
         with run.lock:
-            values.append(run.metrics.get(preset.metric))
-    known = [v for v in values if v is not None]
+            seen.append({s: m[preset.metric] for s, m in run.metrics_history if m.get(preset.metric) is not None})
+    common = set.intersection(*(set(h) for h in seen)) if seen else set()
+    step = max(common) if common else None
+    values = [h[step] for h in seen] if step is not None else [None] * len(runs)
     leader = None
-    if len(known) == len(values) and len(set(values)) > 1:
+    if step is not None and len(set(values)) > 1:
         best = max(values) if preset.higher_is_better else min(values)
         leader = values.index(best)
-    return {"metric": preset.metric, "values": values, "leader": leader}
+    return {"metric": preset.metric, "values": values, "leader": leader, "step": step}

@@ -3,9 +3,15 @@ that start them in one click ("mode collapse", "discriminator too strong", "lear
 high", "cGAN vs GAN"; see :mod:`genapp.ui.presets`).
 
 A preset starts its two runs together through ``registry().start_race`` (they share one slot of
-the device, so neither queues behind the other). The race being shown is process-wide, like the
-runs: a visitor who opens the page sees the lecturer's race. Any two runs can be raced by typing
-their ids. Starting and stopping need the lecturer in lecture mode (:mod:`genapp.ui.lecture`).
+the device, so neither queues behind the other, and take turns step by step, so the same preset
+gives the same race). The *pace* control picks normal speed or a slow one to talk over (the same
+steps, spread over a lecture's minutes). The race being shown is process-wide, like the runs: a
+visitor who opens the page sees the lecturer's race, and an open page follows a race started
+later (:mod:`genapp.ui.follow`). Any two runs can be raced by typing their ids. Starting and
+stopping need the lecturer in lecture mode (:mod:`genapp.ui.lecture`).
+
+The labels and the metric come from the preset that started the runs shown, not from the
+preset picker (which a lecturer may be turning to the next demo while this one runs).
 """
 from __future__ import annotations
 
@@ -21,9 +27,9 @@ from genapp.runs import ACTIVE, Run, registry
 from . import lecture, presets
 from .autoencoder_view import label_rows
 from .common import UserError, user_errors
-from .i18n import t
+from .i18n import phrase, t, tr
 from .learn_text import LATEX_DELIMITERS
-from .train_tab import class_chart, class_plot
+from .train_tab import class_chart, class_plot, status_text
 
 PRESET_KEYS = tuple(presets.PRESETS)
 _current: dict = {"preset": "", "runs": []}   # the race on show (process-wide, like the runs)
@@ -40,26 +46,35 @@ def _set_current(preset: str, run_ids: list[str]) -> None:
         _current.update(preset=preset, runs=list(run_ids))
 
 
+SETTINGS_COLUMNS = {"run": "col_run", "family": "col_family", "dataset": "col_dataset", "steps": "col_steps",
+                    "batch size": "col_batch", "lr": "col_lr", "seed": "col_seed", "overrides": "col_overrides"}
+
+
 def settings_table(key: str) -> pd.DataFrame:
     rows = [spec.settings() for spec in presets.get(key).runs]
-    return pd.DataFrame(rows).astype(str)
+    for row in rows:  # in the visitor's language: the side's label and the column names
+        row["run"] = phrase(row["run"])
+    frame = pd.DataFrame(rows).astype(str)
+    return frame.rename(columns={c: tr(SETTINGS_COLUMNS[c]) for c in frame.columns if c in SETTINGS_COLUMNS})
 
 
 @user_errors
-def start_preset(key: str) -> str:
-    """Start a preset's race (its two runs train at the same time); returns "run_a, run_b"."""
-    runs = presets.start_preset(key)
+def start_preset(key: str, pace: str = "normal") -> str:
+    """Start a preset's race (its two runs train side by side); returns "run_a, run_b".
+    ``pace``: "normal", or "slow" (the same race spread over a lecture's minutes)."""
+    runs = presets.start_preset(key, pace=pace or "normal")
     ids = [r.id for r in runs]
     _set_current(key, ids)
     return ", ".join(ids)
 
 
 def _starter(key: str):
-    def start() -> str:
-        return start_preset(key)
+    def start(pace: str = "normal") -> str:
+        return start_preset(key, pace)
 
     start.__name__ = f"preset_{key}"
-    start.__doc__ = f"Start the {key!r} preset's race; returns the two run ids."
+    start.__doc__ = (f"Start the {key!r} preset's race; returns the two run ids. pace: 'normal' or 'slow' "
+                     f"(the same race, spread over about {presets.PRESETS[key].lecture_seconds:.0f} s).")
     return start
 
 
@@ -94,8 +109,23 @@ def _status(run: Run, label: str) -> str:
     last = snap["losses"][-1] if snap["losses"] else {}
     losses = " · ".join(f"{k} {v:.3f}" for k, v in last.items() if k != "step" and isinstance(v, float))
     metrics = " · ".join(f"**{k}** = {v:.3g}" for k, v in snap["metrics"].items())
-    return (f"### {label}\n`{run.id}` · **{snap['status'].upper()}** · step **{snap['step']:,} / "
-            f"{snap['total_steps']:,}** · {snap['elapsed_s']:.0f} s\n\n{metrics or '–'}\n\n<small>{losses}</small>")
+    step = tr("race_step", step=f"{snap['step']:,}", total=f"{snap['total_steps']:,}")
+    return (f"### {label}\n`{run.id}` · **{status_text(snap['status']).upper()}** · {step} · "
+            f"{snap['elapsed_s']:.0f} s\n\n{metrics or '–'}\n\n<small>{losses}</small>")
+
+
+def race_key(runs: list[Run], picked: str) -> str:
+    """The preset whose race ``runs`` are: the one that started them (this process), else the
+    picked one if the runs have its settings (a link to an older race), else "" (any two runs)."""
+    key = presets.preset_of(runs)
+    if key:
+        return key
+    if picked in presets.PRESETS and len(presets.PRESETS[picked].runs) == len(runs):
+        specs = presets.PRESETS[picked].runs
+        if all((r.family, r.dataset, r.total_steps, r.train_cfg.seed) == (s.family, s.dataset, s.steps, s.seed)
+               for r, s in zip(runs, specs)):
+            return picked
+    return ""
 
 
 def _labels(key: str, runs: list[Run]) -> list[str]:
@@ -105,16 +135,28 @@ def _labels(key: str, runs: list[Run]) -> list[str]:
 
 
 def result_text(key: str, runs: list[Run], labels: list[str]) -> str:
-    """'modes: plain GAN = 0 · WGAN-GP = 7 → WGAN-GP ahead' (and FINISHED when both are)."""
+    """'Racing… · modes at step 300: plain GAN = 0 · WGAN-GP = 7 → WGAN-GP ▲'; Finished when both
+    ran to the end; Stopped (at which step, and who was ahead then) after Stop; Failed."""
     metric = presets.PRESETS[key].metric if key in presets.PRESETS else None
-    done = all(r.status not in ACTIVE for r in runs)
-    head = f"**{t('race_finished') if done else t('race_running')}**"
+    statuses = {r.status for r in runs}
+    if statuses & set(ACTIVE):
+        head, ahead = f"**{t('race_running')}**", ""
+    elif "failed" in statuses:
+        failed = next(r for r in runs if r.status == "failed")
+        head, ahead = f"**{t('race_failed')}** (`{failed.id}`: {failed.reason[:120]})", ""
+    elif statuses == {"finished"}:
+        head, ahead = f"**{t('race_finished')}**", ""
+    else:  # stopped (by the Stop button, or interrupted by a restart)
+        head = f"**{t('race_stopped')}** · " + tr("race_stopped_at", step=f"{max(r.step for r in runs):,}",
+                                                   total=f"{max(r.total_steps for r in runs):,}")
+        ahead = tr("race_ahead_when_stopped") + " "  # already in the visitor's language: one t() per string
     if metric is None:
         return head
     res = presets.race_result(runs, key)
+    at = " " + tr("race_at_step", step=f"{res['step']:,}") if res["step"] is not None else ""
     vals = " · ".join(f"{lab} = {'–' if v is None else f'{v:.4g}'}" for lab, v in zip(labels, res["values"]))
-    lead = f" → **{labels[res['leader']]}** ▲" if res["leader"] is not None else ""  # one t() per string
-    return f"{head} · `{metric}`: {vals}{lead}"
+    lead = f" → {ahead}**{labels[res['leader']]}** ▲" if res["leader"] is not None else ""
+    return f"{head} · `{metric}`{at}: {vals}{lead}"
 
 
 def live(ids_text: str, key: str, seen: dict | None):
@@ -126,7 +168,8 @@ def live(ids_text: str, key: str, seen: dict | None):
         runs = [registry().get(i) for i in ids]
     except (UserError, KeyError):
         return (gr.skip(),) * 5 + (gr.Timer(active=False), seen) + (gr.skip(),) * 2
-    labels = _labels(key, runs)
+    key = race_key(runs, key)
+    labels = [phrase(label) for label in _labels(key, runs)]
     out, bars = [], []
     for side, (run, label) in enumerate(zip(runs, labels)):
         path = run.latest_sample()
@@ -177,6 +220,8 @@ def build() -> dict:
         ids = gr.Textbox(label=t("race_runs"), placeholder="00003-ring-ring, 00004-wgan-ring", max_lines=1,
                          elem_id="race-ids", scale=2, min_width=240)
         stop = gr.Button(t("race_stop"), variant="stop", elem_id="race-stop", scale=0)
+    pace = gr.Radio([(t("race_pace_normal"), "normal"), (t("race_pace_slow"), "slow")], value="normal",
+                    label=t("race_pace"), elem_id="race-pace")
     settings = gr.Dataframe(value=settings_table("mode_collapse"), interactive=False, wrap=True,
                             label=t("race_settings"), elem_id="race-settings")
     result = gr.Markdown("", elem_id="race-result")
@@ -201,7 +246,7 @@ def build() -> dict:
     for key, btn in buttons.items():
         btn.click(lambda _k=key: (_k, *choose(_k)), None, [preset, settings, lesson], api_visibility="private",
                   show_progress="hidden").then(
-            lecture.guard(_starter(key)), None, ids,
+            lecture.guard(_starter(key)), pace, ids,
             api_name=f"preset_{key}", concurrency_limit=None).success(
             lambda: ({}, gr.Timer(active=True)), None, [seen, timer], api_visibility="private")
     stop.click(lecture.guard(stop_race), ids, ids, api_name="race_stop", concurrency_limit=None)
@@ -209,4 +254,4 @@ def build() -> dict:
     timer.tick(live, [ids, preset, seen], live_out, api_visibility="private", concurrency_limit=None,
                show_progress="hidden")
     return {"preset": preset, "ids": ids, "settings": settings, "lesson": lesson, "timer": timer, "seen": seen,
-            "buttons": list(buttons.values()), "stop": stop}
+            "buttons": list(buttons.values()), "stop": stop, "pace": pace}
