@@ -48,6 +48,23 @@ PAD_CSS = """
   border-left: 1px solid var(--block-border-color); }
 """
 
+# Phones: Gradio hides "Use via API" below 640 px, though the title points to it (shown at every
+# width here: Gradio keeps a rule inside @media only for elements of the page's main part, and
+# the footer is not in it); tab labels get less padding (every tab bar wraps into rows: build_app).
+PHONE_CSS = """
+footer .show-api, footer .show-api-divider { display: flex !important; }
+footer { flex-wrap: wrap; row-gap: var(--size-1); }
+@media (max-width: 640px) {
+  .tab-container button[role=tab] { padding: 0 var(--size-2); }
+}
+"""
+
+# Table headers break between words only ("fami|ly" in a narrow race table was Gradio's
+# break-word): the column grows to its longest word instead, and Korean breaks at spaces too.
+TABLE_CSS = """
+table th .header { word-break: keep-all; overflow-wrap: normal; }
+"""
+
 # Gradio's Sketchpad starts with no tool picked: a stroke draws nothing until the visitor finds
 # the brush ("select the draw tool to start", in English on every page). Pick it for them, once
 # for each pad as it appears on screen; a tool they pick afterwards (the eraser) stays theirs.
@@ -59,6 +76,45 @@ HEAD = """<script>
     if (brush && brush.offsetParent !== null) { brush.click(); pad.dataset.brushPicked = '1'; }
   });
   new MutationObserver(pick).observe(document.documentElement, {childList: true, subtree: true});
+})();
+</script>""" + """<script>
+// Phones: a result lands under the button that asked for it, often below the fold, and nothing
+// showed it had come. When pictures change after a button press, bring them into view (the
+// first ones after each press; tab bars, toolbars and the footer do not count as presses).
+(() => {
+  const narrow = matchMedia('(max-width: 640px)');
+  const notPress = '[role=tab], [role=tablist], footer, .toolbar-wrap, .icon-button-wrapper, .overflow-menu';
+  let pressed = 0, timer = null;
+  const changed = new Set();
+  document.addEventListener('click', e => {
+    const button = e.target.closest && e.target.closest('button');
+    if (button && !button.closest(notPress)) { pressed = Date.now(); changed.clear(); }
+  }, true);
+  const bring = () => {
+    timer = null;
+    const blocks = [...changed].filter(b => b.isConnected && b.offsetParent !== null);
+    changed.clear();
+    if (!blocks.length) return;
+    pressed = 0;
+    const boxes = blocks.map(b => b.getBoundingClientRect());
+    const top = Math.min(...boxes.map(r => r.top)), bottom = Math.max(...boxes.map(r => r.bottom));
+    if (top >= 0 && bottom <= innerHeight) return;
+    window.scrollBy({top: top - 8, behavior: 'smooth'});
+  };
+  new MutationObserver(records => {
+    if (!narrow.matches || !pressed || Date.now() - pressed > 600000) return;
+    for (const r of records) {
+      const nodes = r.type === 'attributes' ? [r.target] : [...r.addedNodes];
+      for (const n of nodes) {
+        if (n.nodeType !== 1) continue;
+        for (const img of n.tagName === 'IMG' ? [n] : n.querySelectorAll('img')) {
+          const block = img.closest('.block');
+          if (block && !block.closest('footer')) changed.add(block);
+        }
+      }
+    }
+    if (changed.size && !timer) timer = setTimeout(bring, 400);
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
 })();
 </script>"""
 
@@ -105,7 +161,7 @@ class StudioBlocks(gr.Blocks):
 
     def launch(self, *args, **kwargs):
         kwargs.setdefault("i18n", I18N)
-        kwargs.setdefault("css", CSS + PAD_CSS)
+        kwargs.setdefault("css", CSS + PAD_CSS + PHONE_CSS + TABLE_CSS)
         kwargs.setdefault("head", HEAD)
         kwargs.setdefault("theme", gr.themes.Soft())  # its fonts ship with Gradio: fine offline
         # Gradio can keep a per-browser history of calls; it would keep Hub tokens typed in the
@@ -202,6 +258,9 @@ def build_app() -> gr.Blocks:
                       train_learn=train_learn, vae_box=vae_box, latent=latent, cond=cond, sketch=sketch, horse=horse,
                       lab=lab, lab_learn=lab_learn, race=race, loaded=loaded)
         control_tab.wire(demo, control_page, control)
+    for block in demo.blocks.values():  # every tab bar (the tabs' own sub-tabs too) wraps into rows
+        if isinstance(block, gr.Tabs):  # on a phone rather than hiding tabs behind a "…" menu
+            block.overflow_behavior = "wrap"
     demo.queue(**queue_settings())
     calm_queue(demo)
     return demo
