@@ -8,7 +8,8 @@ Lab's own per-session model) stay open to all.
 How the lecturer proves it, in order of preference:
 
 * the **Lecturer** box: type the token and press *Unlock*; this browser session (Gradio's session
-  hash) is remembered on the server until *Lock* or the app restarts;
+  hash) is remembered on the server until *Lock* or the app restarts. The box says at once whether
+  the token was right; it is shown only in lecture mode (outside it there is nothing to unlock);
 * ``?admin=<token>`` in the page URL (handy on the lecture laptop's bookmark);
 * an ``X-GenApp-Admin: <token>`` header (scripts: ``Client(url, headers={...})``), or a call to
   ``/lecture_unlock`` with the token earlier in the same ``gradio_client`` session.
@@ -144,6 +145,11 @@ def status(request: gr.Request | None):
     return t("lecture_unlocked") if is_lecturer(request) else t("lecture_visitor")
 
 
+def page_load(request: gr.Request | None, n: int) -> tuple:
+    """On page load: (banner, the Lecturer box shown only in lecture mode, ``n`` guarded buttons)."""
+    return (status(request), gr.Accordion(visible=enabled()), *controls_update(request, n))
+
+
 def controls_update(request: gr.Request | None, n: int) -> tuple:
     """``gr.Button(interactive=...)`` for ``n`` guarded buttons (greyed out for visitors)."""
     allowed = is_lecturer(request)
@@ -154,13 +160,17 @@ def build() -> dict:
     """The Lecturer box (inside the Blocks): status, token field, Unlock / Lock."""
     # The banner stays outside the box: a visitor sees at once why the training controls are grey.
     banner = gr.Markdown("", elem_id="lecture-status")
-    with gr.Accordion(t("lecture_title"), open=False, elem_id="lecture-box"):
+    # Hidden outside lecture mode (nothing to unlock there); the page load shows it when the token
+    # is set (``page_load``), also for an app built before it was.
+    with gr.Accordion(t("lecture_title"), open=False, visible=enabled(), elem_id="lecture-box") as box:
         with gr.Row():
             token = gr.Textbox(label=t("lecture_token"), type="password", max_lines=1, elem_id="lecture-token",
                                scale=3)
             unlock_btn = gr.Button(t("lecture_unlock"), elem_id="lecture-unlock", scale=1)
             lock_btn = gr.Button(t("lecture_lock"), elem_id="lecture-lock", scale=1, size="sm")
-    return {"banner": banner, "token": token, "unlock": unlock_btn, "lock": lock_btn}
+        feedback = gr.Markdown("", elem_id="lecture-feedback")
+    return {"banner": banner, "box": box, "token": token, "unlock": unlock_btn, "lock": lock_btn,
+            "feedback": feedback}
 
 
 def wire(box: dict, guarded_buttons: list) -> None:
@@ -168,15 +178,21 @@ def wire(box: dict, guarded_buttons: list) -> None:
     n = len(guarded_buttons)
 
     def after(request: gr.Request):
-        return (status(request), *controls_update(request, n))
+        if not enabled():  # unlock's own "lecture mode is off" stays in the banner
+            return (gr.skip(), t("lecture_off"), *controls_update(request, n))
+        return (status(request), t("lecture_ok"), *controls_update(request, n))
 
-    box["unlock"].click(unlock, box["token"], [box["banner"], box["token"]], api_name="lecture_unlock",
-                        show_progress="hidden").success(
-        after, None, [box["banner"], *guarded_buttons], api_visibility="private")
-    box["token"].submit(unlock, box["token"], [box["banner"], box["token"]], api_visibility="private",
-                        show_progress="hidden").success(
-        after, None, [box["banner"], *guarded_buttons], api_visibility="private")
+    def refused():
+        return t("lecture_wrong")
+
+    for event, api in ((box["unlock"].click, {"api_name": "lecture_unlock"}),
+                       (box["token"].submit, {"api_visibility": "private"})):
+        sent = event(unlock, box["token"], [box["banner"], box["token"]], show_progress="hidden", **api)
+        sent.success(after, None, [box["banner"], box["feedback"], *guarded_buttons], api_visibility="private")
+        # unlock's gr.Error pops up and fades; the box keeps saying what went wrong
+        sent.failure(refused, None, box["feedback"], api_visibility="private")
+
     def relock(request: gr.Request):
-        return (lock(request), *controls_update(request, n))
+        return (lock(request), t("lecture_locked"), *controls_update(request, n))
 
-    box["lock"].click(relock, None, [box["banner"], *guarded_buttons], api_visibility="private")
+    box["lock"].click(relock, None, [box["banner"], box["feedback"], *guarded_buttons], api_visibility="private")

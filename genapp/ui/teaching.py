@@ -13,7 +13,7 @@ import gradio as gr
 
 from genapp.models import FAMILIES
 
-from . import lab_tab, lecture, links, presets, race_tab
+from . import follow, lab_tab, lecture, links, presets, race_tab
 from .common import first_look, skips, stop_first_look
 from .i18n import t
 from .learn_text import LATEX_DELIMITERS, LESSONS
@@ -142,6 +142,7 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
     # Lecture mode: the controls that change shared runs (server-side checks are in the handlers).
     guarded = [train["start"], train["stop"], *race["buttons"], race["stop"]]
     lecture.wire(lecturer, guarded)
+    follow.wire(train, race)  # an open page picks up the runs started after it loaded
 
     # Learn panels that follow a choice.
     train["family"].change(lesson_for, train["family"], train_learn, api_visibility="private",
@@ -181,7 +182,7 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
              "race_lesson": race["lesson"], "race_ids": race["ids"], "race_timer": race["timer"],
              "race_seen": race["seen"]}
     targets = list(dict.fromkeys(comps.values()))
-    outputs = targets + [lecturer["banner"], *guarded]
+    outputs = targets + [lecturer["banner"], lecturer["box"], *guarded]
 
     def on_load(request: gr.Request):
         up: dict[Any, Any] = {}
@@ -192,8 +193,7 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
             if key in presets.PRESETS:
                 up[race["settings"]], up[race["lesson"]] = race_tab.choose(key)
         up.update(query_updates(dict(getattr(request, "query_params", {}) or {}), comps))
-        return (*[up.get(c, gr.skip()) for c in targets], lecture.status(request),
-                *lecture.controls_update(request, len(guarded)))
+        return (*[up.get(c, gr.skip()) for c in targets], *lecture.page_load(request, len(guarded)))
 
     after = loaded.then if loaded is not None else demo.load
     settled = after(on_load, None, outputs, api_visibility="private", show_progress="hidden")

@@ -576,7 +576,8 @@ def build() -> dict:
                 start = gr.Button(t("start"), variant="primary", elem_id="train-start")
                 stop = gr.Button(t("stop"), variant="stop", elem_id="train-stop")
             run_id = gr.Textbox(label=t("run_id"), elem_id="train-run-id", max_lines=1)
-            watch_pick = gr.Dropdown(choices=run_ids(), value=None, label=t("watch_run"), allow_custom_value=True)
+            watch_pick = gr.Dropdown(choices=run_ids(), value=None, label=t("watch_run"), allow_custom_value=True,
+                                     elem_id="train-watch")
         with gr.Column(scale=2):
             status = gr.Markdown(t("no_run"), elem_id="train-status")
             sample = gr.Image(label=t("live_samples"), type="pil", format="png", interactive=False,
@@ -647,7 +648,7 @@ def build() -> dict:
     refresh.click(train_status, run_id, [status_json, status_img], api_name="train_status", concurrency_limit=None)
     timer.tick(live_view, [run_id, seen], live_outputs, api_visibility="private", concurrency_limit=None,
                show_progress="hidden")
-    watch_pick.input(lambda r: r, watch_pick, run_id, api_visibility="private").then(
+    watch_pick.input(lambda r: r or gr.skip(), watch_pick, run_id,  # opened and left: keep the run api_visibility="private").then(
         watch, run_id, [timer, seen], api_visibility="private").then(
         live_view, [run_id, seen], live_outputs, api_visibility="private", show_progress="hidden")
     run_id.submit(watch, run_id, [timer, seen], api_visibility="private")
