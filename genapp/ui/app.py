@@ -78,6 +78,40 @@ HEAD = """<script>
   new MutationObserver(pick).observe(document.documentElement, {childList: true, subtree: true});
 })();
 </script>""" + """<script>
+// Gradio's toasts write their title ("Error", when the server sent none) and their close button's
+// screen-reader name ("Close") in English on every page, and so does the progress line over a busy
+// output ("queue: 1/2 |"): none is in its translation tables. On a Korean page, say them in Korean.
+(() => {
+  if (!(navigator.language || '').toLowerCase().startsWith('ko')) return;
+  const titles = {Error: '오류', Warning: '경고', Info: '알림', Success: '완료'};
+  const fix = () => document.querySelectorAll('[data-testid="toast-body"]').forEach(toast => {
+    const close = toast.querySelector('[data-testid="toast-close"]');
+    if (close && close.getAttribute('aria-label') !== '닫기') close.setAttribute('aria-label', '닫기');
+    const title = toast.querySelector('.toast-title-row span');
+    if (title) for (const node of title.childNodes)
+      if (node.nodeType === 3 && titles[node.textContent.trim()]) node.textContent = titles[node.textContent.trim()];
+  });
+  // the progress line over a busy output: "queue: 1/2 |" and "processing |" are written as is
+  const progress = node => {
+    const text = node.textContent, queued = text.match(/^(\s*)queue: (\d+)\/(\d*) \|(\s*)$/);
+    if (queued) node.textContent = `${queued[1]}대기열: ${queued[2]}/${queued[3]} |${queued[4]}`;
+    else if (/^\s*processing \|\s*$/.test(text)) node.textContent = text.replace('processing', '처리 중');
+  };
+  const texts = root => {
+    if (root.nodeType === 3) return progress(root);
+    if (root.nodeType !== 1) return;
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) progress(walk.currentNode);
+  };
+  new MutationObserver(records => {
+    fix();
+    for (const r of records) {
+      if (r.type === 'characterData') progress(r.target);
+      else r.addedNodes.forEach(texts);
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
+})();
+</script>""" + """<script>
 // Phones: a result lands under the button that asked for it, often below the fold, and nothing
 // showed it had come. When pictures change after a button press, bring them into view (the
 // first ones after each press; tab bars, toolbars and the footer do not count as presses).

@@ -88,8 +88,8 @@ EN = {
     "shoe_from_upload": "Make the shoe from the upload", "model_sees": "What the model sees", "shoe": "Generated shoe",
     # horse
     "horse_intro": "CycleGAN learned horse ↔ zebra from unpaired photos. Upload a photo and choose the direction. "
-                   "The model sees the square in the middle of the photo, at its own small size (the shipped one: "
-                   "64 × 64 px, trained on a 2-core CPU), so expect a soft picture.",
+                   "The model sees the whole photo (a panorama: its middle, at most 2:1) with its short side at the "
+                   "size it learned at (the shipped one: 64 px, trained on a 2-core CPU), so expect a soft picture.",
     "photo": "Photo", "direction": "Direction", "translate": "Translate", "before_after": "Before / after",
     "translated": "Translated", "reconstruction": "Cycled back",
     "cycle_note": "*Cycled back* translates the result back again: close to the original means the "
@@ -165,8 +165,8 @@ KO = {
     "shoe_from_drawing": "신발 만들기", "sketch_upload": "스케치: 흰 바탕에 어두운 선, 또는 종이에 그린 그림의 사진",
     "shoe_from_upload": "업로드한 스케치로 신발 만들기", "model_sees": "모델이 보는 입력", "shoe": "생성된 신발",
     "horse_intro": "CycleGAN은 짝이 없는 사진들로 말 ↔ 얼룩말 변환을 배웠습니다. 사진을 올리고 방향을 고르세요. "
-                   "모델은 사진 가운데의 정사각형을 자기 크기로 줄여서 봅니다 (제공되는 모델: 64 × 64 px, 2코어 CPU에서 "
-                   "학습). 그래서 결과는 흐릿합니다.",
+                   "모델은 사진 전체를 (파노라마는 가운데 2:1까지) 짧은 변이 학습한 크기가 되도록 줄여서 봅니다 "
+                   "(제공되는 모델: 64 px, 2코어 CPU에서 학습). 그래서 결과는 흐릿합니다.",
     "photo": "사진", "direction": "방향", "translate": "변환", "before_after": "변환 전 / 후",
     "translated": "변환 결과", "reconstruction": "되돌린 결과",
     "cycle_note": "*되돌린 결과*는 변환 결과를 다시 반대로 변환한 것입니다. 원본과 비슷하면 "
@@ -331,6 +331,7 @@ def t(key: str):
         raise KeyError(f"no text for {key!r}")
     return I18N(key)
 
+
 # ---------------------------------------------------------------- server side (issue 35)
 # Text the server computes -- status lines, tables, plot titles and legends, error messages -- in
 # the visitor's language. The language is the first one of the browser's Accept-Language (the
@@ -378,6 +379,7 @@ SERVER_EN = {
     "err_no_samples": "Run {run} has no saved samples yet.",
     "err_two_ids": "Give two run ids separated by a comma, e.g. 00003-ring-ring, 00004-wgan-ring.",
     "err_empty_sketch": "The sketch is empty — draw the outline of a shoe (side view, toe to the left).",
+    "err_sketch_empty": "The sketch is empty — draw the outline of a shoe",
     "err_no_image": "No image was given; upload a picture first.",
     "err_not_image": "This file is not an image we can read; upload a PNG, JPEG, WebP, GIF or BMP picture.",
     "err_file_empty": "The file is empty; upload a PNG or JPEG picture.",
@@ -430,6 +432,7 @@ SERVER_KO = {
     "err_no_samples": "실행 {run}에는 아직 저장된 샘플이 없습니다.",
     "err_two_ids": "실행 id 두 개를 쉼표로 구분해 입력하세요. 예: 00003-ring-ring, 00004-wgan-ring.",
     "err_empty_sketch": "스케치가 비어 있습니다. 신발의 외곽선을 그리세요 (옆모습, 앞코는 왼쪽).",
+    "err_sketch_empty": "스케치가 비어 있습니다 — 신발의 윤곽을 그리세요",
     "err_no_image": "이미지가 없습니다. 먼저 사진을 올리세요.",
     "err_not_image": "읽을 수 있는 이미지 파일이 아닙니다. PNG, JPEG, WebP, GIF, BMP 사진을 올리세요.",
     "err_file_empty": "파일이 비어 있습니다. PNG나 JPEG 사진을 올리세요.",
@@ -469,8 +472,8 @@ PHRASES_KO = {
     "reset": "초기화", "① D ← real": "① D ← 진짜", "② D ← fake": "② D ← 가짜", "seed": "시드", "seed_a": "시드 A", "seed_b": "시드 B", "count": "개수",
 }
 # Gradio's own front-end keys that its Korean table lacks (read as the raw key otherwise).
-FRONTEND_EN = {"common.complete": "Complete"}
-FRONTEND_KO = {"common.complete": "완료"}
+FRONTEND_EN = {"common.complete": "Complete", "status.queue_position": "In queue: {position} of {size}"}
+FRONTEND_KO = {"common.complete": "완료", "status.queue_position": "대기열: {size}개 중 {position}번째"}
 
 for _key in (*SERVER_EN, *FRONTEND_EN):
     assert _key not in EN, f"server key {_key!r} would replace an existing text"

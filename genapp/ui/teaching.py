@@ -17,7 +17,7 @@ from . import follow, lab_tab, lecture, links, presets, race_tab
 from .common import first_look, skips, stop_first_look
 from .i18n import t
 from .learn_text import LATEX_DELIMITERS, LESSONS
-from .train_tab import datasets_for, default_lr
+from .train_tab import datasets_for, default_lr, runs_table
 
 
 # ---------------------------------------------------------------- Learn panels
@@ -180,7 +180,7 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
              "horse_model": horse["model"], "lab_family": lab["family"], "lab_seed": lab["seed"],
              "lab_learn": lab_learn[1], "preset": race["preset"], "race_settings": race["settings"],
              "race_lesson": race["lesson"], "race_ids": race["ids"], "race_timer": race["timer"],
-             "race_seen": race["seen"]}
+             "race_seen": race["seen"], "runs_table": train["runs"]}
     targets = list(dict.fromkeys(comps.values()))
     outputs = targets + [lecturer["banner"], lecturer["box"], *guarded]
 
@@ -192,6 +192,9 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
                        race["seen"]: {}})
             if key in presets.PRESETS:
                 up[race["settings"]], up[race["lesson"]] = race_tab.choose(key)
+        else:  # the default preset's settings, in this visitor's language
+            up[race["settings"]] = race_tab.settings_table("mode_collapse")  # the picker's default
+        up[train["runs"]] = runs_table()  # built with the page, in English: now in the visitor's language
         up.update(query_updates(dict(getattr(request, "query_params", {}) or {}), comps))
         return (*[up.get(c, gr.skip()) for c in targets], *lecture.page_load(request, len(guarded)))
 
