@@ -102,16 +102,19 @@ def test_generator_artifacts_flaw_about_half_the_images_alike_for_both_classes()
     assert torch.equal(TM.checkerboard(4, 2)[0], torch.tensor([-1.0, 1.0, -1.0, 1.0]))
 
 
-def test_the_shipped_judge_is_not_fooled_by_a_generators_artefacts():
-    """A checkerboard or noise over a held-out horse must not pass for stripes: the first judge
-    (trained without generator_artifacts) called 92.5 % of such horses zebra."""
+def test_the_shipped_judge_calls_zebra_only_for_stripes_a_person_would_see():
+    """What a person would not call a zebra, the judge must not either: a held-out horse under a
+    checkerboard, noise or blur, downscaled, or recoloured with a zebra photo's savanna palette;
+    and a zebra whose stripes are blurred away (downscaled to 16 px and back). The 64-px judge
+    called 85.7 % of those stripeless zebras zebra, and so passed blurry translations."""
     judge = TM.load_horse_zebra_judge(Path(__file__).resolve().parent.parent / "pretrained" / "judge-horse2zebra")
-    size = judge.config.image_size
-    val = load_dataset("horse2zebra", "val", size)
+    val = load_dataset("horse2zebra", "val", 128)
     calls = TM.artifact_calls(judge, val.tensors["a"].float() / 255.0, val.tensors["b"].float() / 255.0)
     assert max(v for k, v in calls.items() if k.startswith("horses")) < 0.2, calls
-    assert max(v for k, v in calls.items() if k.startswith("zebras")) < 0.25, calls
-    assert judge.config.val_accuracy > 0.85
+    assert calls["zebras_without_stripes_judged_zebra"] < 0.1, calls
+    # ... while a zebra with a generator's flaws over its stripes is still mostly a zebra
+    assert max(v for k, v in calls.items() if k.startswith("zebras_judged_horse")) < 0.4, calls
+    assert judge.config.image_size >= 128 and judge.config.val_accuracy > 0.8
 
 
 def test_missing_judge_names_the_command(tmp_path):
@@ -159,5 +162,12 @@ def test_cyclegan_evaluate_with_an_untrained_model(tiny_judge, monkeypatch):
     model = build_model("cyclegan", "horse2zebra", image_size=SIZE, ngf=8, ndf=8, n_blocks=1)
     m = M.evaluate(model)
     assert m["family"] == "cyclegan" and m["cycle_l1_horse"] > 0.01
-    grid, n = TM.cyclegan_sheet(model, n=3)
-    assert n == 3 and grid.shape == (18, 3, SIZE, SIZE)
+    grid, n = TM.cyclegan_sheet(model, n=4, row=2)
+    assert n == 2 and grid.shape == (16, 3, SIZE, SIZE)
+    val = load_dataset("horse2zebra", "val", SIZE)
+    # the first unseen horses (not a pick), each row of photos followed by what the model made of them
+    assert torch.equal(grid[0:2], val.tensors["a"][0:2].float() / 255.0)
+    assert torch.allclose(grid[2:4], model.translate(grid[0:2], "horse2zebra"))
+    assert torch.equal(grid[4:6], val.tensors["a"][2:4].float() / 255.0)
+    assert torch.equal(grid[8:10], val.tensors["b"][0:2].float() / 255.0)
+    assert torch.allclose(grid[10:12], model.translate(grid[8:10], "zebra2horse"))
