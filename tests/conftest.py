@@ -34,6 +34,20 @@ TINY_MODELS = {
 MISSING_MODELS = ("fashion-dcgan", "mnist-wgan")
 
 
+# Test modules that train or measure for many seconds: `-m "not slow"` leaves them out.
+SLOW = ("test_bench.py", "test_cli_signals.py", "test_faults.py", "test_threads.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the browser tests (they take the ``browser`` or ``page`` fixture) and the slow modules,
+    so ``python -m pytest -m "not slow and not browser" tests`` is a quick inner loop."""
+    for item in items:
+        if {"browser", "page"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+        if item.path.name in SLOW:
+            item.add_marker(pytest.mark.slow)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -27,9 +27,11 @@ def bench(*args: str) -> str:
 @needs_data
 @pytest.mark.parametrize("family", ["dcgan", "cgan"])
 def test_time_to_quality_checks_a_training_as_it_goes(family):
-    out = bench("bench/time_to_quality.py", "--family", family, "--budget", "2", "--every", "1", "--n", "300")
+    # A budget of a few seconds: on a CPU without bf16 (an AVX2 EPYC) the first step alone takes
+    # 2-3 s (one-time kernel set-up), so a 2-s budget saw one check only.
+    out = bench("bench/time_to_quality.py", "--family", family, "--budget", "6", "--every", "2", "--n", "300")
     checks = re.findall(r"train +([\d.]+)s +step +(\d+) +judge-FID +([\d.]+)", out)
-    assert len(checks) == 2, out
+    assert len(checks) >= 2, out
     assert int(checks[1][1]) > int(checks[0][1]) > 0  # the training went on between the checks
     assert ("class accuracy" in out) == (family == "cgan")
     assert "RESULT:" in out

@@ -122,8 +122,11 @@ def test_a_page_opened_before_the_lecture_follows_the_lecturers_runs(browser, ap
         tab(lecturer_page, "Race (presets)", "")
         lecturer_page.wait_for_function("document.querySelector('#preset-mode_collapse')?.disabled === false")
         lecturer_page.get_by_label("Slow, for a lecture", exact=False).check()
+        on_stage = lecturer_page.locator("#race-ids input").input_value()   # an earlier test's race, if any
         lecturer_page.locator("#preset-mode_collapse").click()
-        lecturer_page.wait_for_function("(document.querySelector('#race-ids input')?.value || '').includes(',')")
+        lecturer_page.wait_for_function(
+            "old => { const v = document.querySelector('#race-ids input')?.value || ''; "
+            "return v.includes(',') && v !== old; }", arg=on_stage)
         ids = [s.strip() for s in lecturer_page.locator("#race-ids input").input_value().split(",")]
         started += ids
         assert [registry().get(i).family for i in ids] == ["ring", "wgan"]

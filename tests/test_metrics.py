@@ -344,7 +344,7 @@ def test_a_live_run_keeps_its_quality_curve_and_class_chart_across_a_restart(tin
     chart = train_tab.class_chart(run)
     assert chart["class"].tolist() == list(shares) and chart["share"].tolist() == list(shares.values())
     assert sorted(chart["class"]) == chart["class"].tolist()  # the plot sorts by name: the class order
-    fashion = SimpleNamespace(lock=threading.Lock(), named_class_shares=lambda: dict.fromkeys(CLASS_NAMES["fashion"], 0.1))
+    fashion = SimpleNamespace(lock=threading.Lock(), family="dcgan", named_class_shares=lambda: dict.fromkeys(CLASS_NAMES["fashion"], 0.1))
     labels = train_tab.class_chart(fashion)["class"].tolist()
     assert labels[0] == "0 T-shirt/top" and labels[9] == "9 Ankle boot" and sorted(labels) == labels
 

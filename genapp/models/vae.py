@@ -37,7 +37,7 @@ class VAE(GenerativeModel):
     has_discriminator: ClassVar[bool] = False
     class_share_chart: ClassVar[bool] = False
     loss_names: ClassVar[dict[str, str]] = {  # train_step's keys -> their meaning, per image
-        "loss": "total (reconstruction + KL)", "recon": "reconstruction (BCE)", "kl": "KL(q(z|x) || N(0, I))"}
+        "loss": "total (reconstruction + KL)", "recon": "reconstruction (BCE)", "kl": "KL to N(0, I)"}
     # preview()'s rows, top to bottom: (caption, number of rows of 8).
     preview_rows: ClassVar[tuple[tuple[str, int], ...]] = (
         ("input", 1), ("reconstruction", 1), ("samples z ~ N(0, I)", 6))

@@ -93,9 +93,9 @@ HEAD = """<script>
   });
   // the progress line over a busy output: "queue: 1/2 |" and "processing |" are written as is
   const progress = node => {
-    const text = node.textContent, queued = text.match(/^(\s*)queue: (\d+)\/(\d*) \|(\s*)$/);
+    const text = node.textContent, queued = text.match(/^(\\s*)queue: (\\d+)\\/(\\d*) \\|(\\s*)$/);
     if (queued) node.textContent = `${queued[1]}대기열: ${queued[2]}/${queued[3]} |${queued[4]}`;
-    else if (/^\s*processing \|\s*$/.test(text)) node.textContent = text.replace('processing', '처리 중');
+    else if (/^\\s*processing \\|\\s*$/.test(text)) node.textContent = text.replace('processing', '처리 중');
   };
   const texts = root => {
     if (root.nodeType === 3) return progress(root);

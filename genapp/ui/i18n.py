@@ -210,8 +210,9 @@ TEACH_EN = {
     "lab_stats": "clicks / optimiser steps:",
     # race
     "race_intro": "**Presets: one click, a fixed seed, the same demo every time.** Each starts two runs side by side "
-                  "on the same data from the same seed; they train at the same time. Any two runs can be raced "
-                  "too: type their ids.",
+                  "on the same data from the same seed; they take turns, one step each, so they keep level "
+                  "and end the same way on this machine every time. **Slow, for a lecture** spreads the same steps "
+                  "over a minute or two. Any two runs can be raced too: type their ids.",
     "preset_mode_collapse": "Mode collapse: GAN vs WGAN-GP", "preset_strong_d": "Discriminator too strong",
     "preset_high_lr": "Learning rate too high", "preset_cgan_vs_gan": "cGAN vs GAN",
     "race_preset": "Preset", "race_runs": "Runs in the race (two run ids)", "race_stop": "■ Stop the race",
@@ -252,7 +253,9 @@ TEACH_KO = {
     "lab_did_train": "학습 100 스텝", "lab_did_reset": "시드로 만든 새 모델",
     "lab_stats": "클릭 / 최적화 스텝:",
     "race_intro": "**프리셋: 한 번 클릭, 고정된 시드, 매번 같은 시연.** 각 프리셋은 같은 데이터와 같은 시드로 두 실행을 "
-                  "나란히, 동시에 학습시킵니다. 실행 id 두 개를 입력하면 어떤 두 실행이든 경주시킬 수 있습니다.",
+                  "나란히 학습시킵니다. 두 실행은 한 스텝씩 번갈아 진행하므로 보조를 맞추고, 이 컴퓨터에서는 매번 같은 "
+                  "결과로 끝납니다. **느리게, 강의용**은 같은 스텝을 1~2분에 걸쳐 보여 줍니다. 실행 id 두 개를 입력하면 "
+                  "어떤 두 실행이든 경주시킬 수 있습니다.",
     "preset_mode_collapse": "모드 붕괴: GAN 대 WGAN-GP", "preset_strong_d": "판별자가 너무 강할 때",
     "preset_high_lr": "학습률이 너무 높을 때", "preset_cgan_vs_gan": "cGAN 대 GAN",
     "race_preset": "프리셋", "race_runs": "경주하는 실행 (실행 id 두 개)", "race_stop": "■ 경주 멈추기",
@@ -452,6 +455,7 @@ PHRASES_KO = {
     "lr = 1e-2 (too high)": "lr = 1e-2 (너무 높음)",
     "reconstruction (MSE)": "재구성 (MSE)", "reconstruction (BCE)": "재구성 (BCE)",
     "total (reconstruction + KL)": "합계 (재구성 + KL)", "input": "입력", "output": "출력", "noisy input": "잡음 섞인 입력",
+    "KL to N(0, I)": "N(0, I)와의 KL",
     "reconstruction": "재구성", "samples z ~ N(0, I)": "샘플 z ~ N(0, I)",
     "an image": "이미지", "a sketch": "스케치", "a photo": "사진",
     # why a run ended (genapp.trainer, genapp.runs)
