@@ -128,6 +128,21 @@ def client(app_url):
 
 
 @pytest.fixture(scope="module")
+def shipped_mnist_judge(app_env):
+    """The app session's tiny models plus the shipped MNIST judge, for a module that needs classes
+    read (steering, the class chart); removed again after the module if it was not there."""
+    import shutil
+
+    target = app_env.pretrained / "judge-mnist"
+    added = not target.exists()
+    if added:
+        shutil.copytree(REPO / "pretrained" / "judge-mnist", target)
+    yield app_env
+    if added:
+        shutil.rmtree(target, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Headless Debian Chromium through Playwright (the browser tests import tests/browser.py,
     which skips them when either is missing)."""

@@ -4,14 +4,11 @@ phone (390 x 844), in English and Korean."""
 from __future__ import annotations
 
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 
 from .browser import open_app, shot, wait_img, wait_text
 
-SHIPPED = Path(__file__).resolve().parent.parent / "pretrained"
 # The tiny untrained test models draw a flat grey whatever z is: the direction of the change is
 # checked only with trained weights (GENAPP_APP_TEST_PRETRAINED=pretrained; tests/test_steer.py
 # checks it on the shipped model in any case).
@@ -19,15 +16,9 @@ TRAINED = bool(os.environ.get("GENAPP_APP_TEST_PRETRAINED"))
 
 
 @pytest.fixture(scope="module")
-def judged(app_env):
+def judged(shipped_mnist_judge):
     """Steering reads the classes with the MNIST judge: the shipped one, next to the tiny models."""
-    target = app_env.pretrained / "judge-mnist"
-    added = not target.exists()
-    if added:
-        shutil.copytree(SHIPPED / "judge-mnist", target)
     yield
-    if added:
-        shutil.rmtree(target, ignore_errors=True)
 
 
 def _bars(page) -> dict[str, tuple[float, float]]:

@@ -6,7 +6,6 @@ The behaviour tests use the shipped mnist-dcgan and judge (a walk of a few image
 second; the model's average gradients are computed once, a few seconds)."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -125,15 +124,9 @@ def test_links_carry_the_control_settings():
 
 # ---------------------------------------------------------------- the app: /control
 @pytest.fixture(scope="module")
-def judged_app(app_env):
+def judged_app(shipped_mnist_judge):
     """The app session's tiny models plus the shipped MNIST judge (steering reads its classes)."""
-    target = app_env.pretrained / "judge-mnist"
-    added = not target.exists()
-    if added:
-        shutil.copytree(SHIPPED / "judge-mnist", target)
-    yield app_env
-    if added:
-        shutil.rmtree(target, ignore_errors=True)
+    return shipped_mnist_judge
 
 
 def test_control_endpoint(judged_app, client):
