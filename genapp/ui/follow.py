@@ -45,8 +45,11 @@ def newest_run(stage_ids: list[str]) -> Run | None:
     return newest
 
 
-def follows(watched: str, target: Run) -> bool:
-    """Whether a page watching ``watched`` should switch to ``target`` (see the module's docstring)."""
+def follows(watched: str, target: Run, stage: list[str] = ()) -> bool:
+    """Whether a page watching ``watched`` should switch to ``target`` (see the module's docstring).
+
+    A race registers its runs before it goes on stage, so a page may look in between and follow
+    the race's newest (right) run; once the race is on stage, a lecture page moves to its left one."""
     watched = (watched or "").strip()
     if watched == target.id:
         return False
@@ -54,6 +57,8 @@ def follows(watched: str, target: Run) -> bool:
         return True
     if not lecture.enabled():
         return False
+    if watched in stage and target.id in stage:
+        return True
     try:
         current = registry().get(watched)
     except KeyError:
@@ -74,7 +79,7 @@ def tick(run_id: str, race_ids: str, seen: dict | None):
     seen["mark"] = mark
     out = [gr.Dropdown(choices=run_ids()), runs_table()]
     target = newest_run(stage)
-    if target is not None and follows(run_id, target):
+    if target is not None and follows(run_id, target, stage):
         out += [target.id, gr.Timer(active=True), {}]
     else:
         out += [gr.skip()] * 3
