@@ -1,9 +1,10 @@
 """A model's whole training step captured once as a CUDA graph and replayed (for the GPU bench).
 
 On a GPU a 28-px DCGAN step at batch 64 is a few hundred tiny kernels, each launched from Python:
-the launches, not the arithmetic, bound the step (docs/PERFORMANCE.md, section 14). A CUDA graph
-records the kernels of one step (both networks' forward and backward passes, both Adam updates,
-the noise draw) and replays them with a single launch.
+the launches, not the arithmetic, bound the step, and bf16 or ``--compile`` only add host work
+(``python bench/train_throughput.py --device cuda``). A CUDA graph records the kernels of one
+step (both networks' forward and backward passes, both Adam updates, the noise draw) and replays
+them with a single launch.
 
 What capture needs, and how the step provides it:
 * no reads of the GPU on the host during the step: ``defer_stats`` makes ``train_step`` return

@@ -109,8 +109,8 @@ def native_bf16(device: torch.device) -> bool:
 
 def resolve_precision(precision: str, device: torch.device, model: GenerativeModel | None = None) -> str:
     """``auto``: bf16 where ``device`` runs it natively and the model is big enough to gain from it
-    (``bf16_pays``), else fp32. The app's live runs use it: on this project's CPU a dcgan step at
-    batch 64 is about 1.9x faster in bf16 (docs/PERFORMANCE.md)."""
+    (``bf16_pays``), else fp32. The app's live runs use it: where bf16 is native a dcgan step is
+    about twice as fast (``python bench/train_throughput.py --precision bf16``)."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)} (got {precision!r}).")
     if precision == "auto":

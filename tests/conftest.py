@@ -20,7 +20,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 REPO = Path(__file__).resolve().parent.parent
 
-# name -> (family, dataset, tiny overrides): DESIGN.md's pretrained names, 8-channel networks.
+# name -> (family, dataset, tiny overrides): the shipped pretrained names, 8-channel networks.
 TINY_MODELS = {
     "mnist-dcgan": ("dcgan", "mnist", {"ngf": 8, "ndf": 8, "codes": 10}),  # InfoGAN code, as the shipped one
     "mnist-gan": ("gan", "mnist", {"g_hidden": (16, 32), "d_hidden": (32, 16)}),

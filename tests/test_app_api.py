@@ -1,4 +1,4 @@
-"""The app through ``gradio_client``: every endpoint of DESIGN.md's App API table, a training run
+"""The app through ``gradio_client``: every endpoint the README's App API lists, a training run
 from start to finish, a run stopped midway, and bad input answered with a message (after which
 the app still serves).
 

@@ -1,6 +1,7 @@
 """The shipped models in pretrained/: each loads through genapp.load, makes images of the right
 shape, and carries a model card with its exact command and measured metrics; the folder stays
-under 100 MB. (Which names are present grows as models are trained; DESIGN.md lists them.)"""
+under 100 MB. (Which names are present grows as models are trained; genapp.PRETRAINED_NAMES
+lists them all.)"""
 from __future__ import annotations
 
 import json

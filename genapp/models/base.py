@@ -101,9 +101,8 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
     has_latent: ClassVar[bool] = True     # can interpolate / do arithmetic in z
     default_batch_size: ClassVar[int] = 64  # the recipe's batch (python -m train without --batch-size)
     # Whether bf16 mixed precision speeds a step up where the machine computes bf16 natively
-    # (precision "auto"). Measured on an AVX512-BF16 CPU, steps/s bf16 / fp32: dcgan 1.36 (batch 32),
-    # wgan 1.65, gan 1.30, vae 1.33, cgan 1.27, cyclegan 1.26; the tiny ae, ring and toy1010
-    # networks lose (0.72-0.90): the casts cost more than the small products save.
+    # (precision "auto"). False for tiny networks (ae, ring, toy1010): the casts cost more than
+    # their small products save.
     bf16_pays: ClassVar[bool] = True
     task: ClassVar[str] = "unconditional-image-generation"
     image_sizes: ClassVar[str] = "8 to 256 px"  # what fits_image_size accepts, in words

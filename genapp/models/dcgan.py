@@ -8,20 +8,15 @@ D: strided Conv + LeakyReLU(0.2), BatchNorm except on the input layer; one logit
 ``ema`` and ``r1`` (off by default, as in the paper): a moving average of G's weights to sample
 with, and the R1 penalty on D's gradient at real images (``stabilizers.py``).
 
-``codes`` (off by default): InfoGAN's categorical latent code (Chen et al. 2016) with ``codes``
-values. A Gaussian z is one connected blob, while the digits are separate clusters; a G that must
-map the blob onto all of them continuously draws in-between shapes on the way from one digit to
-the next. With a code, the first ``codes`` entries of z choose a category (their argmax, uniform
-over the categories since they are i.i.d.) and reach G as a one-hot vector times ``code_scale``,
-so G can jump from one cluster to the next. Nothing says which category is which digit: D gets a
-second head, Q, that must tell the code back from the generated image, and G and D both minimise
-Q's cross-entropy (weight ``info``), so G makes each category look different. The scale matters:
-with a one-hot of size 1 next to 90 N(0, 1) entries, G on MNIST kept the digit in the noise and
-marked the category with small changes of style Q could still read (10 epochs: each category
-drew 18-52 % one digit); with 5, most categories became one digit within 3,000 steps, unsupervised.
-``metrics.evaluate`` reports that as ``category_purity``. z stays an ordinary N(0, I) vector of
-``latent_dim`` entries, so sampling, interpolation and arithmetic work on it unchanged (an
-interpolation changes category where the argmax changes).
+``codes`` (off by default): InfoGAN's categorical latent code (Chen et al. 2016). A Gaussian z is
+one connected blob while the digits are separate clusters, so a G without a code draws in-between
+shapes on the way from one digit to the next. The argmax of z's first ``codes`` entries picks a
+category that reaches G as a one-hot vector times ``code_scale``, so G can jump between clusters;
+D's second head, Q, must read the category back from the image, and G and D both minimise Q's
+cross-entropy (weight ``info``), so the categories come to look different, unsupervised. The
+one-hot is scaled up because at size 1, next to the N(0, 1) entries, G keeps the digit in the noise
+and marks the category with small changes of style. z stays an ordinary N(0, I) vector, so
+sampling, interpolation and arithmetic work on it unchanged.
 """
 from __future__ import annotations
 

@@ -50,9 +50,9 @@ def conv_transpose_as_pixel_shuffle(layer: nn.ConvTranspose2d, x: torch.Tensor) 
     by ``pixel_shuffle(2)`` (Shi et al. 2016 show the two are the same operation).
 
     Same weights, same result up to rounding, gradients included. On a CPU it is the faster way
-    for a layer with few output channels, such as a generator's image layer (64 -> 1 channel at
-    28 px: 12 -> 2.5 ms for 64 images, one thread): PyTorch's transposed convolution there runs
-    far below the speed of its ordinary one. For wide layers the 3x3 kernel's zeros make it slower.
+    for a layer with few output channels, such as a generator's image layer (64 -> 1 channel),
+    where PyTorch's transposed convolution runs far below the speed of its ordinary one. For wide
+    layers the 3x3 kernel's zeros make it slower.
     """
     shape = (layer.kernel_size, layer.stride, layer.padding, layer.output_padding, layer.dilation, layer.groups)
     if shape != ((4, 4), (2, 2), (1, 1), (0, 0), (1, 1), 1):
@@ -103,10 +103,10 @@ class DCGANGenerator(nn.Module):
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         # The first layer maps a 1x1 code to a base x base map: a ConvTranspose2d whose every output
         # pixel is a weighted sum of the code, that is one matrix product. Computed as that product
-        # (same weights, same result up to rounding), it takes a quarter of the time on a CPU
-        # (7.3 -> 1.8 ms for 64 codes; /generate of 64: 43 -> 30 ms, docs/PERFORMANCE.md section 7).
-        # The image layer (to 1 or 3 channels) runs as a convolution + pixel shuffle, 5x faster
-        # on a CPU (conv_transpose_as_pixel_shuffle; /generate of 64: 28 -> 19 ms, one thread).
+        # (same weights, same result up to rounding), it takes a quarter of the time on a CPU.
+        # The image layer (to 1 or 3 channels) runs as a convolution + pixel shuffle
+        # (conv_transpose_as_pixel_shuffle), several times faster on a CPU. Together they set the
+        # in-process time of /generate (python bench/latency.py --only generate).
         first, image_layer = self.net[0], self.net[-2]
         x = z.reshape(z.size(0), -1) @ first.weight.flatten(1)
         x = x.view(z.size(0), first.out_channels, *first.kernel_size)
