@@ -29,11 +29,10 @@ sys.path.insert(0, str(REPO))
 
 from genapp.config import TrainConfig  # noqa: E402
 from genapp.images import grid_image  # noqa: E402
-from genapp.live import LIVE_BATCH, LIVE_LR  # noqa: E402
 from genapp.metrics import (generate_images, judge_fid, judge_outputs, load_judge, real_floor,  # noqa: E402
                             real_recognizable, recognizable_rate)
 from genapp.models import build_model  # noqa: E402
-from genapp.runs import check_settings  # noqa: E402
+from genapp.runs import RunSpec, check_settings  # noqa: E402
 from genapp.trainer import resolve_precision, train  # noqa: E402
 
 
@@ -42,13 +41,13 @@ def main() -> None:
     p.add_argument("--budget", type=float, default=600, help="seconds of training at most")
     p.add_argument("--every", type=float, default=15, help="seconds of training between checks")
     p.add_argument("--batch-size", type=int,
-                   help="default: the Train tab's (genapp.live.LIVE_BATCH: 32); 64 is the recipe's")
+                   help="default: the Train tab's (RunSpec.app_start: 32); 64 is the recipe's")
     p.add_argument("--precision", choices=["fp32", "bf16", "auto"], default="auto",
                    help="auto (the Train tab's): bf16 autocast where the CPU computes bf16 natively "
                         "(AVX512-BF16 / AMX), else fp32")
     p.add_argument("--n", type=int, default=10_000, help="samples per judge-FID")
     p.add_argument("--lr", type=float,
-                   help="Adam's learning rate; default: the Train tab's (genapp.live.LIVE_LR: 1e-3 "
+                   help="Adam's learning rate; default: the Train tab's (RunSpec.app_start: 1e-3 "
                         "for dcgan and cgan), 2e-4 is the DCGAN paper's")
     p.add_argument("--family", choices=["dcgan", "cgan"], default="dcgan",
                    help="cgan: samples cycle through the classes, so its judge-FID compares like with like")
@@ -57,7 +56,7 @@ def main() -> None:
     p.add_argument("--set", action="append", default=[], help="model override key=value (e.g. ngf=32)")
     args = p.parse_args()
     if args.batch_size is None:
-        args.batch_size = LIVE_BATCH[args.family]
+        args.batch_size = RunSpec.app_start(args.family, args.dataset).batch
     try:  # the Train tab's own limits and messages
         _, args.batch_size, args.lr, args.seed = check_settings(1, args.batch_size, args.lr, args.seed)
     except ValueError as exc:
@@ -66,7 +65,7 @@ def main() -> None:
         p.error("--budget and --every must be seconds above 0, --n at least 2 samples")
     args.precision = resolve_precision(args.precision, torch.device("cpu"))
     over = {k: _parse(v) for k, _, v in (s.partition("=") for s in args.set)}
-    over.setdefault("lr", args.lr if args.lr is not None else LIVE_LR[args.family])
+    over.setdefault("lr", args.lr if args.lr is not None else RunSpec.app_start(args.family, args.dataset).lr)
     ds = args.dataset
     floor = real_floor(ds, args.n)
     judge = load_judge(ds)

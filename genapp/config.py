@@ -9,25 +9,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import logging
-import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T", bound="JsonConfig")
-log = logging.getLogger(__name__)
-
-
-def env_int(name: str, default: int) -> int:
-    """A positive whole number from the environment, or ``default`` (with a warning if it is bad)."""
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        log.warning("%s=%r is not a whole number; using %d", name, raw, default)
-        return default
-    return max(1, value)
 
 
 class JsonConfig:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+
+from . import settings
 
 # ---------------------------------------------------------------- grids and conversions
 
@@ -123,8 +124,8 @@ def render_bars(values: list[float], target: list[float], size: tuple[int, int] 
 
 
 # ---------------------------------------------------------------- input validation for uploads
-MAX_PIXELS = int(os.environ.get("GENAPP_MAX_PIXELS", 25_000_000))       # 5000 x 5000
-MAX_BYTES = int(os.environ.get("GENAPP_MAX_UPLOAD_BYTES", 20_000_000))  # the app's gate lets up to 25 MB reach this
+MAX_PIXELS = settings.integer("GENAPP_MAX_PIXELS", 25_000_000)       # 5000 x 5000
+MAX_BYTES = settings.integer("GENAPP_MAX_UPLOAD_BYTES", 20_000_000)  # the app's gate lets up to 25 MB reach this
 MIN_SIDE = 8           # below this there is nothing to translate
 UPSCALE_BELOW = 64     # smaller images are upscaled (with a note) before use
 

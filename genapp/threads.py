@@ -30,7 +30,7 @@ import threading
 
 import torch
 
-from .config import env_int
+from . import settings
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +46,12 @@ def cpu_cores() -> int:
 
 
 def concurrency() -> int:
-    return env_int("GENAPP_CONCURRENCY", DEFAULT_CONCURRENCY)
+    return settings.integer("GENAPP_CONCURRENCY", DEFAULT_CONCURRENCY)
 
 
 def train_threads() -> int:
     """Threads for an app training run: all the cores (its lower priority keeps serving first)."""
-    return env_int("GENAPP_TRAIN_THREADS", cpu_cores())
+    return settings.integer("GENAPP_TRAIN_THREADS", cpu_cores())
 
 
 def train_governor(pin_var: str = "GENAPP_TRAIN_THREADS") -> "ThreadGovernor | None":
@@ -70,7 +70,7 @@ def train_governor(pin_var: str = "GENAPP_TRAIN_THREADS") -> "ThreadGovernor | N
 
 def serve_threads() -> int:
     """Threads for one served request: the cores split between the requests served at once."""
-    return env_int("GENAPP_SERVE_THREADS", max(1, cpu_cores() // concurrency()))
+    return settings.integer("GENAPP_SERVE_THREADS", max(1, cpu_cores() // concurrency()))
 
 
 def use_threads(n: int) -> None:
@@ -87,12 +87,7 @@ def lower_priority(increment: int | None = None) -> int | None:
     Returns the new nice value, or None where nothing was changed.
     """
     if increment is None:
-        raw = os.environ.get("GENAPP_TRAIN_NICE", "").strip()
-        try:
-            increment = int(raw) if raw else 10
-        except ValueError:
-            log.warning("GENAPP_TRAIN_NICE=%r is not a whole number; using 10", raw)
-            increment = 10
+        increment = settings.integer("GENAPP_TRAIN_NICE", 10, minimum=0)
     if increment <= 0 or not sys.platform.startswith("linux"):
         return None
     tid = threading.get_native_id()

@@ -72,7 +72,7 @@ def test_a_registry_run_trains_with_the_budget(tmp_path, monkeypatch):
             seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
         return real_train(model, cfg, folder, **kw)
 
-    monkeypatch.setattr("genapp.runs.train", spy)
+    monkeypatch.setattr("genapp.runs.registry.train", spy)
     reg = RunRegistry(tmp_path)
     run = reg.start("dcgan", "mnist", steps=2, batch_size=4, overrides={"ngf": 8, "ndf": 8})
     run.thread.join(60)

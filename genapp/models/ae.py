@@ -29,6 +29,7 @@ class AEConfig(ModelConfig):
 
 
 class AutoEncoder(GenerativeModel):
+    title: ClassVar[str] = 'a convolutional autoencoder'
     family = "ae"
     bf16_pays = False  # too small: see GenerativeModel.bf16_pays
     Config = AEConfig
@@ -106,6 +107,7 @@ class AutoEncoder(GenerativeModel):
 
 
 class DenoisingAutoEncoder(AutoEncoder):
+    title: ClassVar[str] = 'a denoising autoencoder'
     family = "dae"
     loss_names = {"loss": "reconstruction (MSE)"}  # of the clean input, from the noisy one
     preview_rows = (("input", 1), ("noisy input", 1), ("output", 1))

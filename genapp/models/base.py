@@ -106,6 +106,18 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
     bf16_pays: ClassVar[bool] = True
     task: ClassVar[str] = "unconditional-image-generation"
     image_sizes: ClassVar[str] = "8 to 256 px"  # what fits_image_size accepts, in words
+    # ---- What the family tells the app. The UI, the metrics and the model cards read these, so no
+    # module outside genapp/models keeps a table keyed by family name (docs/ARCHITECTURE.md).
+    title: ClassVar[str] = ""               # the course's name for it, with the recipe's paper
+    live_note: ClassVar[str] = ""           # a line under the live view (English; genapp.ui.i18n translates)
+    loss_names: ClassVar[dict[str, str]] = {}   # train_step's keys drawn as losses -> what each means
+    has_discriminator: ClassVar[bool] = False   # the live view's D(x) / D(G(z)) chart
+    class_share_chart: ClassVar[bool] = False   # the judge's class shares of the live grid (mode collapse)
+    preview_rows: ClassVar[tuple[tuple[str, int], ...]] = ()  # the live grid's captioned rows, top down
+    live_lr: ClassVar[float | None] = None       # the Train tab's start where it differs from the recipe
+    live_batch_size: ClassVar[int | None] = None  # (a lecture minute on a laptop CPU: genapp/runs/spec.py)
+    quality_metrics: ClassVar[str] = "judge"  # what genapp.metrics measures: judge | ring | paired | horse_zebra | ""
+    directions: ClassVar[tuple[str, ...]] = ()  # translate()'s direction choices, its default first (the card's example)
     # train_step returns its statistics as 0-dim tensors, not floats, so the step never waits for
     # the device; the trainer sets this on a GPU and reads them only at the steps it logs.
     defer_stats: bool = False
@@ -238,6 +250,8 @@ class AdversarialModel(GenerativeModel):
     """
 
     loss: ClassVar[str] = "bce"
+    has_discriminator: ClassVar[bool] = True
+    class_share_chart: ClassVar[bool] = True  # drawn where a judge reads the family's dataset
     d_steps: int = 1   # k D-steps per G-step (set from config in build)
 
     def __init__(self, config: dict[str, Any] | None = None):

@@ -10,6 +10,7 @@ and its label embedding together, and R1's gradient is taken at real images with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 from torch import nn
@@ -17,7 +18,13 @@ from torch import nn
 from ..config import ModelConfig
 from ..data import CLASS_NAMES
 from .base import AdversarialModel, from_tanh_space, seeded_noise, to_tanh_space
-from .layers import DCGANDiscriminator, DCGAN_SIZES, DCGANGenerator, dcgan_draws, init_dcgan_weights
+from .layers import (
+    DCGAN_SIZES,
+    DCGANDiscriminator,
+    DCGANGenerator,
+    dcgan_draws,
+    init_dcgan_weights,
+)
 from .stabilizers import Stabilized
 
 
@@ -32,6 +39,10 @@ class CGANConfig(ModelConfig):
 
 
 class CGAN(Stabilized, AdversarialModel):
+    title: ClassVar[str] = 'a conditional GAN (Mirza & Osindero 2014)'
+    live_lr: ClassVar[float | None] = 0.001
+    live_batch_size: ClassVar[int | None] = 32
+    live_note: ClassVar[str] = "Row i is class i; each column keeps one z (one 'style')."
     family = "cgan"
     Config = CGANConfig
     datasets = ("mnist", "fashion")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -64,7 +65,11 @@ class ImagePool:
 
 
 class CycleGAN(AdversarialModel):
+    title: ClassVar[str] = 'CycleGAN unpaired image-to-image translation (Zhu et al. 2017)'
+    live_note: ClassVar[str] = 'Rows: horses, as zebras, cycled back; zebras, as horses, cycled back.'
     family = "cyclegan"
+    quality_metrics = "horse_zebra"
+    directions = DIRECTIONS
     Config = CycleGANConfig
     datasets = ("horse2zebra",)
     kind = "translation"

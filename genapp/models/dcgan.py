@@ -21,13 +21,20 @@ sampling, interpolation and arithmetic work on it unchanged.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 import torch.nn.functional as F
 
 from ..config import ModelConfig
 from .base import AdversarialModel, from_tanh_space, seeded_noise
-from .layers import DCGANDiscriminator, DCGAN_SIZES, DCGANGenerator, dcgan_draws, init_dcgan_weights
+from .layers import (
+    DCGAN_SIZES,
+    DCGANDiscriminator,
+    DCGANGenerator,
+    dcgan_draws,
+    init_dcgan_weights,
+)
 from .stabilizers import Stabilized
 
 
@@ -45,6 +52,9 @@ class DCGANConfig(ModelConfig):
 
 
 class DCGAN(Stabilized, AdversarialModel):
+    title: ClassVar[str] = 'a deep convolutional GAN (Radford et al. 2016)'
+    live_lr: ClassVar[float | None] = 0.001
+    live_batch_size: ClassVar[int | None] = 32
     family = "dcgan"
     Config = DCGANConfig
     datasets = ("mnist", "fashion")

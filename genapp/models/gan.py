@@ -9,6 +9,7 @@ k D-steps per G-step (``d_steps``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 from torch import nn
@@ -29,6 +30,8 @@ class GANConfig(ModelConfig):
 
 
 class GAN(AdversarialModel):
+    title: ClassVar[str] = 'an MLP GAN (Goodfellow et al. 2014)'
+    live_batch_size: ClassVar[int | None] = 32
     family = "gan"
     Config = GANConfig
     datasets = ("mnist", "fashion")

@@ -12,6 +12,7 @@ sketch gives the same shoe alone or in a batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -35,7 +36,10 @@ class Pix2PixConfig(ModelConfig):
 
 
 class Pix2Pix(AdversarialModel):
+    title: ClassVar[str] = 'pix2pix paired image-to-image translation (Isola et al. 2017)'
+    live_note: ClassVar[str] = 'Rows: edges, generated shoes, real shoes.'
     family = "pix2pix"
+    quality_metrics = "paired"
     Config = Pix2PixConfig
     datasets = ("edges2shoes",)
     kind = "translation"

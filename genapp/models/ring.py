@@ -9,6 +9,7 @@ mode; a mode is covered when at least one high-quality sample lands on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 from torch import nn
@@ -37,7 +38,12 @@ def ring_metrics(points: torch.Tensor, n_sigma: float = 3.0) -> dict[str, float]
 
 
 class RingGAN(AdversarialModel):
+    title: ClassVar[str] = 'an MLP GAN on a ring of 8 Gaussians'
+    live_note: ClassVar[str] = ("Green: real points (8 Gaussians on a ring). Purple: generated points. Background: D's "
+        "output (blue = 'fake', orange = 'real'). A plain GAN tends to hop between a few modes "
+        '(mode collapse).')
     family = "ring"
+    quality_metrics = "ring"
     bf16_pays = False  # too small: see GenerativeModel.bf16_pays
     Config = RingConfig
     datasets = ("ring",)

@@ -7,6 +7,7 @@ trains D on real, then on fake (detached), then G -- the three steps the app can
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 from torch import nn
@@ -24,6 +25,8 @@ class Toy1010Config(ModelConfig):
 
 
 class Toy1010GAN(AdversarialModel):
+    title: ClassVar[str] = 'the 1010-pattern toy GAN'
+    live_note: ClassVar[str] = ("Purple bars: the generator's mean pattern. Grey outlines: the target pattern [1, 0, 1, 0].")
     family = "toy1010"
     bf16_pays = False  # too small: see GenerativeModel.bf16_pays
     Config = Toy1010Config

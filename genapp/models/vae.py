@@ -28,6 +28,7 @@ class VAEConfig(ModelConfig):
 
 
 class VAE(GenerativeModel):
+    title: ClassVar[str] = 'a variational autoencoder (Kingma & Welling 2014)'
     family = "vae"
     Config = VAEConfig
     datasets = ("mnist", "fashion")

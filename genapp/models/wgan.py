@@ -13,6 +13,7 @@ so the mode-collapse comparison with ``ring`` (a plain GAN) uses the same archit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import torch
 
@@ -72,6 +73,9 @@ class _WassersteinMixin:
 
 class WGAN(_WassersteinMixin, DCGAN):
     """WGAN on images (DCGAN networks) and, with ``dataset="ring"``, on the 2-D ring."""
+    title: ClassVar[str] = 'a Wasserstein GAN (Arjovsky et al. 2017)'
+    live_lr: ClassVar[float | None] = None
+    live_batch_size: ClassVar[int | None] = 32
 
     family = "wgan"
     Config = WGANConfig

@@ -11,7 +11,7 @@ import os
 
 import gradio as gr
 
-from genapp.config import env_int
+from genapp import settings
 from genapp.threads import concurrency
 
 from . import (api_labels, autoencoder_view, cache_fix, conditional_tab, control_tab, horse_tab, i18n, lab_tab,
@@ -162,7 +162,7 @@ def queue_settings() -> dict[str, int]:
     ``GENAPP_CONCURRENCY`` model calls at once (default 2, one per core of a small Space or a
     lecture laptop: more would only make each of them slower). Polling the training status,
     stopping a run and Hub pushes are not counted: they never wait behind a model call."""
-    return {"max_size": env_int("GENAPP_MAX_QUEUE_SIZE", 64),
+    return {"max_size": settings.integer("GENAPP_MAX_QUEUE_SIZE", 64),
             "default_concurrency_limit": concurrency()}
 
 
@@ -185,7 +185,7 @@ def calm_queue(demo: gr.Blocks) -> None:
     queue = getattr(demo, "_queue", None)
     if queue is None or not hasattr(queue, "sleep_when_free"):
         return
-    queue.sleep_when_free = env_int("GENAPP_QUEUE_POLL_MS", QUEUE_POLL_MS) / 1000
+    queue.sleep_when_free = settings.integer("GENAPP_QUEUE_POLL_MS", QUEUE_POLL_MS) / 1000
     if hasattr(queue, "progress_update_sleep_when_free"):
         queue.progress_update_sleep_when_free = max(queue.sleep_when_free, PROGRESS_POLL_MS / 1000)
 

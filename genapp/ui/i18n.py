@@ -462,7 +462,7 @@ PHRASES_KO = {
     "stopped on request": "요청으로 멈춤", "stopped before it started": "시작하기 전에 멈춤",
     "another run of its race could not start": "경주의 다른 실행이 시작하지 못함",
     "the process that ran it ended; resume to continue": "실행하던 프로세스가 끝났습니다. 이어서 학습하려면 재개하세요",
-    # the live view's note per family (genapp.ui.train_tab.FAMILY_NOTES)
+    # the live view's note per family (each family's live_note)
     "Green: real points (8 Gaussians on a ring). Purple: generated points. Background: D's output "
     "(blue = 'fake', orange = 'real'). A plain GAN tends to hop between a few modes (mode collapse).":
         "초록: 진짜 점 (고리 위의 가우시안 8개). 보라: 생성된 점. 배경: D의 출력 (파랑 = '가짜', 주황 = '진짜'). "

@@ -9,7 +9,7 @@ label). Gradio-free, so tests and scripts can start them too::
 The numbers were tuned on a 2-core CPU so that each race fits in a lecture (about a minute) and
 shows its point; see each preset's comment. A race goes the same way every time on the same
 machine: its runs take turns, one step each, each drawing its random numbers from a stream of its
-own (``genapp.runs._Lockstep``), so the same preset ends with the same numbers. (Before that the
+own (``genapp.runs.lockstep``), so the same preset ends with the same numbers. (Before that the
 two threads shared torch's one generator, and the mode-collapse race ended 0 vs 8 modes once and
 1 vs 6 the next.) Another CPU or PyTorch version can round differently and end elsewhere.
 
@@ -19,45 +19,40 @@ lecturer can talk over each new grid.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from genapp.live import LIVE_LR
-from genapp.runs import Run, RunRegistry, registry
+from genapp.models.cgan import CGAN
+from genapp.models.dcgan import DCGAN
+from genapp.runs import Run, RunRegistry, RunSpec, registry
 
 
 @dataclass(frozen=True)
-class RunSpec:
-    """One side of a race: the settings of the Train tab plus config overrides."""
+class Side:
+    """One side of a race: what the race view calls it, and its run."""
 
-    label: str                      # what the race view calls this side
-    family: str
-    dataset: str
-    steps: int
-    batch_size: int
-    lr: float | None
-    seed: int
-    overrides: dict[str, Any] = field(default_factory=dict)
-
-    def start_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for :meth:`RunRegistry.start` / ``start_race``."""
-        cmd = f"python -m train {self.family} --dataset {self.dataset} --steps {self.steps} " \
-              f"--batch-size {self.batch_size}" + (f" --lr {self.lr:g}" if self.lr else "") + f" --seed {self.seed}" + \
-              "".join(f" --set {k}={v}" for k, v in self.overrides.items())
-        return {"family": self.family, "dataset": self.dataset, "steps": self.steps, "batch_size": self.batch_size,
-                "lr": self.lr, "seed": self.seed, "overrides": dict(self.overrides) or None, "command": cmd}
+    label: str
+    spec: RunSpec
 
     def settings(self) -> dict[str, Any]:
         """The settings as the race view's table shows them."""
-        return {"run": self.label, "family": self.family, "dataset": self.dataset, "steps": self.steps,
-                "batch size": self.batch_size, "lr": self.lr, "seed": self.seed,
-                "overrides": ", ".join(f"{k}={v}" for k, v in self.overrides.items()) or "–"}
+        s = self.spec
+        return {"run": self.label, "family": s.family, "dataset": s.dataset_name, "steps": s.steps,
+                "batch size": s.batch, "lr": s.lr, "seed": s.seed,
+                "overrides": ", ".join(f"{k}={v}" for k, v in s.overrides.items()) or "–"}
+
+
+def side(label: str, family: str, dataset: str, steps: int, batch_size: int, lr: float | None, seed: int,
+         overrides: dict[str, Any] | None = None) -> Side:
+    """A side with the Train tab's settings (a run started in the app) plus config overrides."""
+    return Side(label, RunSpec.in_app(family, dataset, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
+                                      overrides=dict(overrides or {})))
 
 
 @dataclass(frozen=True)
 class Preset:
     key: str
-    runs: tuple[RunSpec, ...]
+    runs: tuple[Side, ...]
     metric: str                     # the live metric that tells the two apart
     higher_is_better: bool = True
     lecture_seconds: float = 120.0  # the slow pace: the race lasts at least this long (20 grids: one every 6 s)
@@ -73,39 +68,39 @@ PACES = ("normal", "slow")          # as fast as it trains / spread over Preset.
 # Adam 1e-3 with betas (0, 0.9) -- its generator moves only every n_critic = 5 steps, and at 5e-4 it
 # was still diffuse at the end; lambda = 0.1, the WGAN-GP authors' value for toy data ("smaller
 # lambda seems to help for toy tasks"; the image recipe keeps 10). Tuned over repeated races on a
-# 2-core CPU (about 20-40 s). With the runs taking turns (genapp.runs._Lockstep) the race is the
+# 2-core CPU (about 20-40 s). With the runs taking turns (genapp.runs.lockstep) the race is the
 # same every time: the plain GAN covers 0-1 modes at every grid and ends at 0; WGAN-GP reaches 7
 # by step 300 and covers 2-8 from grid to grid (the metric counts the modes *hit* by 2,500
 # samples of a still-moving G), ending at 5 of 8 (PyTorch 2.14, x86 CPU).
 _RING = {"latent_dim": 256}
 MODE_COLLAPSE = Preset("mode_collapse", (
-    RunSpec("plain GAN", "ring", "ring", 2000, 256, 5e-4, 0, dict(_RING)),
-    RunSpec("WGAN-GP", "wgan", "ring", 2000, 256, 1e-3, 0, {**_RING, "penalty": "gp", "gp_weight": 0.1}),
+    side("plain GAN", "ring", "ring", 2000, 256, 5e-4, 0, dict(_RING)),
+    side("WGAN-GP", "wgan", "ring", 2000, 256, 1e-3, 0, {**_RING, "penalty": "gp", "gp_weight": 0.1}),
 ), metric="modes", lecture_seconds=90.0)
 
 # Discriminator too strong: k = 5 D steps per G step (Goodfellow et al.'s Algorithm 1 has k as a
 # knob; they used k = 1). The strong D wins: D(G(z)) -> 0, the G loss climbs, the grid stays noise.
 # 400 steps (about a minute on 2 cores): judge-FID 694 (k = 1) vs 1216 (k = 5) when tuned.
 STRONG_D = Preset("strong_d", (
-    RunSpec("k = 1 (balanced)", "gan", "mnist", 400, 64, 2e-4, 0, {"d_steps": 1}),
-    RunSpec("k = 5 (D too strong)", "gan", "mnist", 400, 64, 2e-4, 0, {"d_steps": 5}),
+    side("k = 1 (balanced)", "gan", "mnist", 400, 64, 2e-4, 0, {"d_steps": 1}),
+    side("k = 5 (D too strong)", "gan", "mnist", 400, 64, 2e-4, 0, {"d_steps": 5}),
 ), metric="judge_fid_1k", higher_is_better=False)
 
 # Learning rate too high: the course's Adam 2e-4 against 50x that; the fast side falls into one
 # saturated pattern for every z. 400 steps, as above.
 HIGH_LR = Preset("high_lr", (
-    RunSpec("lr = 2e-4", "gan", "mnist", 400, 64, 2e-4, 0),
-    RunSpec("lr = 1e-2 (too high)", "gan", "mnist", 400, 64, 1e-2, 0),
+    side("lr = 2e-4", "gan", "mnist", 400, 64, 2e-4, 0),
+    side("lr = 1e-2 (too high)", "gan", "mnist", 400, 64, 1e-2, 0),
 ), metric="judge_fid_1k", higher_is_better=False)
 
 # cGAN vs GAN: the same DCGAN networks (16 channels, for the CPU), with and without the label, both
-# at the Train tab's Adam 1e-3 (genapp/live.py). After the 600 steps the cGAN draws the asked-for
+# at the Train tab's Adam 1e-3 (the families' live_lr). After the 600 steps the cGAN draws the asked-for
 # digit in 69 % of its samples (judge, 200 per class; judge-FID of 1,000: 182, the GAN's 299); at the
 # recipe's 2e-4 it was 15 %, barely above chance, and its rows had not yet taken their class.
 _NARROW = {"ngf": 16, "ndf": 16}
 CGAN_VS_GAN = Preset("cgan_vs_gan", (
-    RunSpec("GAN (DCGAN)", "dcgan", "mnist", 600, 64, LIVE_LR["dcgan"], 0, dict(_NARROW)),
-    RunSpec("cGAN", "cgan", "mnist", 600, 64, LIVE_LR["cgan"], 0, dict(_NARROW)),
+    side("GAN (DCGAN)", "dcgan", "mnist", 600, 64, DCGAN.live_lr, 0, dict(_NARROW)),
+    side("cGAN", "cgan", "mnist", 600, 64, CGAN.live_lr, 0, dict(_NARROW)),
 ), metric="judge_fid_1k", higher_is_better=False)
 
 PRESETS: dict[str, Preset] = {p.key: p for p in (MODE_COLLAPSE, STRONG_D, HIGH_LR, CGAN_VS_GAN)}
@@ -128,7 +123,7 @@ def start_preset(key: str, reg: RunRegistry | None = None, pace: str = "normal")
     if pace not in PACES:
         raise ValueError(f"Unknown pace {str(pace)[:20]!r}; choose one of: {', '.join(PACES)}.")
     seconds = preset.lecture_seconds if pace == "slow" else 0.0
-    runs = (reg or registry()).start_race([spec.start_kwargs() for spec in preset.runs], min_seconds=seconds)
+    runs = (reg or registry()).start_race([side.spec for side in preset.runs], min_seconds=seconds)
     _started.update({r.id: key for r in runs})
     return runs
 

@@ -51,7 +51,7 @@ SETTINGS_COLUMNS = {"run": "col_run", "family": "col_family", "dataset": "col_da
 
 
 def settings_table(key: str) -> pd.DataFrame:
-    rows = [spec.settings() for spec in presets.get(key).runs]
+    rows = [side.settings() for side in presets.get(key).runs]
     for row in rows:  # in the visitor's language: the side's label and the column names
         row["run"] = phrase(row["run"])
     frame = pd.DataFrame(rows).astype(str)
@@ -121,8 +121,8 @@ def race_key(runs: list[Run], picked: str) -> str:
     if key:
         return key
     if picked in presets.PRESETS and len(presets.PRESETS[picked].runs) == len(runs):
-        specs = presets.PRESETS[picked].runs
-        if all((r.family, r.dataset, r.total_steps, r.train_cfg.seed) == (s.family, s.dataset, s.steps, s.seed)
+        specs = [side.spec for side in presets.PRESETS[picked].runs]
+        if all((r.family, r.dataset, r.total_steps, r.train_cfg.seed) == (s.family, s.dataset_name, s.steps, s.seed)
                for r, s in zip(runs, specs)):
             return picked
     return ""
@@ -130,7 +130,7 @@ def race_key(runs: list[Run], picked: str) -> str:
 
 def _labels(key: str, runs: list[Run]) -> list[str]:
     if key in presets.PRESETS and len(presets.PRESETS[key].runs) == len(runs):
-        return [spec.label for spec in presets.PRESETS[key].runs]
+        return [side.label for side in presets.PRESETS[key].runs]
     return [f"{r.family} ({r.dataset})" for r in runs]
 
 

@@ -28,19 +28,14 @@ from PIL import Image, ImageDraw
 from genapp import api, hub
 from genapp.checkpoints import WEIGHTS_NAME, safe_child
 from genapp.images import gif_bytes
-from genapp.live import LIVE_BATCH, LIVE_LR
 from genapp.models import FAMILIES, model_class
-from genapp.runs import ACTIVE, Run, check_settings, registry
+from genapp.runs import ACTIVE, MAX_SEED, Run, RunSpec, check_settings, limits, registry
 
 from . import lecture
 from .autoencoder_view import label_rows, preview_rows
 from .common import PLAIN_NAME, UserError, checked_number, pretrained_present, user_errors
 from .i18n import SERVER_EN, axis_titles, phrase, t, tr
 
-# The same limits (and variables) as the run registry: a public Space can lower them.
-MAX_STEPS = int(os.environ.get("GENAPP_MAX_STEPS", "100000"))
-MAX_BATCH = int(os.environ.get("GENAPP_MAX_BATCH", "512"))
-MAX_SEED = 2**31 - 1
 LOSS_KEYS = ("loss_d", "loss_g", "loss", "recon", "kl", "l1", "cycle", "identity", "gp")
 SCORE_KEYS = ("d_x", "d_g_z")
 QUALITY_KEYS = ("judge_fid_1k", "modes")  # the headline live number: judged images, the ring
@@ -51,15 +46,6 @@ MAX_PUSH_MINUTES = 24 * 60
 
 log = logging.getLogger("genapp.ui")
 
-FAMILY_NOTES = {
-    "ring": "Green: real points (8 Gaussians on a ring). Purple: generated points. Background: D's output "
-            "(blue = 'fake', orange = 'real'). A plain GAN tends to hop between a few modes (mode collapse).",
-    "toy1010": "Purple bars: the generator's mean pattern. Grey outlines: the target pattern [1, 0, 1, 0].",
-    "pix2pix": "Rows: edges, generated shoes, real shoes.",
-    "cyclegan": "Rows: horses, as zebras, cycled back; zebras, as horses, cycled back.",
-    "cgan": "Row i is class i; each column keeps one z (one 'style').",
-}
-
 
 # ---------------------------------------------------------------- endpoint functions
 def datasets_for(family: str) -> list[str]:
@@ -67,14 +53,13 @@ def datasets_for(family: str) -> list[str]:
 
 
 def default_lr(family: str, dataset: str | None = None) -> float:
-    """The learning-rate field's start: genapp/live.py's for dcgan and cgan, else the recipe's."""
-    return float(LIVE_LR.get(family, model_class(family, dataset).Config().lr))
+    """The learning-rate field's start (``RunSpec.app_start``: the family's ``live_lr``, else its recipe's)."""
+    return float(RunSpec.app_start(family, dataset).lr)
 
 
 def default_batch(family: str, dataset: str | None = None) -> int:
-    """The batch-size field's start: genapp/live.py's for the 28-px GANs, else the recipe's."""
-    cls = model_class(family, dataset)
-    return LIVE_BATCH.get(family, cls.default_batch_size) if cls.kind == "image" else cls.default_batch_size
+    """The batch-size field's start (``RunSpec.app_start``)."""
+    return RunSpec.app_start(family, dataset).batch
 
 
 @user_errors
@@ -86,9 +71,7 @@ def train_start(family: str, dataset: str, steps, batch_size, lr, seed) -> str:
     if dataset is not None and not isinstance(dataset, str):
         raise UserError(f"The dataset must be a name, one of: {', '.join(datasets_for(family))}.")
     dataset = (dataset or "").strip() or None
-    cmd = f"python -m train {family}" + (f" --dataset {dataset}" if dataset else "") + \
-        f" --steps {steps} --batch-size {batch_size}" + (f" --lr {lr}" if lr else "") + f" --seed {seed}"
-    run = registry().start(family, dataset, steps=steps, batch_size=batch_size, lr=lr, seed=seed, command=cmd)
+    run = registry().start(RunSpec.in_app(family, dataset, steps=steps, batch_size=batch_size, lr=lr, seed=seed))
     return run.id
 
 
@@ -326,7 +309,7 @@ def status_markdown(snap: dict) -> str:
         text += f"\n\n{phrase(snap['reason'])}"
     family = snap.get("family", "")
     rows = preview_rows(family)  # declared by the family (ae, dae, vae): its grid's rows, top to bottom
-    note = phrase(FAMILY_NOTES.get(family, "")) or (
+    note = phrase(_family_class(family).live_note if _family_class(family) else "") or (
         tr("st_rows") + " " + " · ".join(phrase(label) if n == 1 else tr("st_n_rows", label=phrase(label), n=n)
                                          for label, n in rows)
         if rows else "")
@@ -339,13 +322,18 @@ def family_panels(family: str) -> dict:
     """What the live view shows of a ``family``'s runs, as the family declares it; undeclared, a GAN's
     view: D(x) / D(G(z)) (``has_discriminator``), the class-share chart read for mode collapse
     (``class_share_chart``), and its losses under their own names (``loss_names``: key -> meaning)."""
+    cls = _family_class(family)
+    if cls is None:  # a run folder of a family this version does not have: a GAN's view
+        return {"d_scores": True, "class_shares": True, "loss_names": {}}
+    return {"d_scores": cls.has_discriminator, "class_shares": cls.class_share_chart,
+            "loss_names": dict(cls.loss_names)}
+
+
+def _family_class(family: str):
     try:
-        cls = model_class(family)
+        return model_class(family)
     except ValueError:
-        cls = None
-    return {"d_scores": bool(getattr(cls, "has_discriminator", True)),
-            "class_shares": bool(getattr(cls, "class_share_chart", True)),
-            "loss_names": dict(getattr(cls, "loss_names", None) or {})}
+        return None
 
 
 def _thin(points: list) -> list:
@@ -566,9 +554,9 @@ def build() -> dict:
             family = gr.Dropdown(list(FAMILIES), value="dcgan", label=t("family"))
             dataset = gr.Dropdown(datasets_for("dcgan"), value="mnist", label=t("dataset"), allow_custom_value=True)
             with gr.Row():
-                steps = checked_number(value=1000, precision=0, minimum=1, maximum=MAX_STEPS, label=t("steps"))
+                steps = checked_number(value=1000, precision=0, minimum=1, maximum=limits()["max_steps"], label=t("steps"))
                 batch_size = checked_number(value=default_batch("dcgan", "mnist"), precision=0, minimum=1,
-                                            maximum=MAX_BATCH, label=t("batch_size"), elem_id="train-batch")
+                                            maximum=limits()["max_batch"], label=t("batch_size"), elem_id="train-batch")
             with gr.Row():
                 lr = checked_number(value=default_lr("dcgan", "mnist"), label=t("lr"), step=0.0001, elem_id="train-lr")
                 seed = checked_number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label=t("seed"))

@@ -9,14 +9,12 @@ any thread (the app's timers poll it; several visitors can watch the same run). 
 open page can poll one integer and re-read the runs only when something happened.
 
 The runs of a race (``start_race``) take turns, one step each, each drawing its random numbers
-from a stream of its own (``_Lockstep``): the same race goes the same way every time, and an
+from a stream of its own (``Lockstep``): the same race goes the same way every time, and an
 optional pace spreads its steps over a lecture's minutes without changing where it ends.
 """
 from __future__ import annotations
 
 import json
-import os
-import re
 import threading
 import time
 from collections import deque
@@ -26,12 +24,15 @@ from typing import Any
 
 import torch
 
-from . import checkpoints as ckpt
-from .config import TrainConfig, env_int
-from .data import CLASS_NAMES
-from .models import build_model, model_from_config
-from .threads import lower_priority, train_governor, train_threads, use_threads
-from .trainer import resolve_device, resolve_precision, train
+from .. import checkpoints as ckpt
+from .. import settings
+from ..config import TrainConfig
+from ..data import CLASS_NAMES
+from ..models import model_from_config
+from ..threads import lower_priority, train_governor, train_threads, use_threads
+from ..trainer import resolve_device, resolve_precision, train
+from .lockstep import Lockstep, SharedSlot
+from .spec import RunSpec, next_run_id, runs_root
 
 STATUS_NAME = "status.json"
 ACTIVE = ("queued", "running")
@@ -39,44 +40,6 @@ ACTIVE = ("queued", "running")
 
 class RegistryBusy(RuntimeError):
     """Too many runs are waiting; try again later."""
-
-
-# Limits for public deployments (a Space); generous defaults for a lecturer's laptop.
-def limits() -> dict[str, int]:
-    return {"max_steps": env_int("GENAPP_MAX_STEPS", 100_000), "max_batch": env_int("GENAPP_MAX_BATCH", 512)}
-
-
-def check_settings(steps, batch_size, lr, seed) -> tuple[int, int, float | None, int]:
-    """Validate the numbers a visitor typed, with messages that say the allowed range."""
-    lim = limits()
-
-    def as_int(v, name, lo, hi):
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            raise ValueError(f"{name} must be a whole number, not {v!r}.") from None
-        if not f.is_integer():
-            raise ValueError(f"{name} must be a whole number, not {v!r}.")
-        if not lo <= f <= hi:
-            raise ValueError(f"{name} must be between {lo} and {hi:,}, not {int(f):,}.")
-        return int(f)
-    steps = as_int(steps, "Steps", 1, lim["max_steps"])
-    batch_size = as_int(batch_size, "Batch size", 1, lim["max_batch"])
-    seed = as_int(seed, "Seed", 0, 2**31 - 1)
-    if lr is not None and lr != "":
-        try:
-            lr = float(lr)
-        except (TypeError, ValueError):
-            raise ValueError(f"The learning rate must be a number like 0.0002, not {lr!r}.") from None
-        if not (lr > 0 and lr <= 1.0) or lr != lr:
-            raise ValueError(f"The learning rate must be above 0 and at most 1 (e.g. 0.0002), not {lr}.")
-    else:
-        lr = None
-    return steps, batch_size, lr, seed
-
-
-def runs_root() -> Path:
-    return Path(os.environ.get("GENAPP_RUNS_DIR", "runs")).expanduser()
 
 
 @dataclass
@@ -106,7 +69,7 @@ class Run:
     thread: threading.Thread | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     model: Any = None
-    rng_state: torch.Tensor | None = None       # a race run's own random stream (CPU), see _Lockstep
+    rng_state: torch.Tensor | None = None       # a race run's own random stream (CPU), see Lockstep
     cuda_rng_state: torch.Tensor | None = None  # ... and on a GPU
 
     @property
@@ -160,8 +123,8 @@ class RunRegistry:
 
     def __init__(self, root: str | Path | None = None, max_concurrent: int | None = None, max_queue: int | None = None):
         self.root = Path(root) if root is not None else runs_root()
-        self.max_concurrent = max_concurrent or env_int("GENAPP_MAX_RUNS", 1)
-        self.max_queue = max_queue if max_queue is not None else int(os.environ.get("GENAPP_MAX_QUEUE", "8"))
+        self.max_concurrent = max_concurrent or settings.integer("GENAPP_MAX_RUNS", 1)
+        self.max_queue = max_queue if max_queue is not None else settings.integer("GENAPP_MAX_QUEUE", 8, minimum=0)
         self._runs: dict[str, Run] = {}
         self._lock = threading.RLock()
         self._slots: dict[str, threading.Semaphore] = {}
@@ -179,55 +142,38 @@ class RunRegistry:
             self._changes += 1
 
     # ---------------------------------------------------------------- starting
-    def _next_id(self, family: str, dataset: str) -> str:
-        self.root.mkdir(parents=True, exist_ok=True)
-        nums = [int(m.group(1)) for p in self.root.iterdir() if (m := re.match(r"^(\d{5})-", p.name))]
-        n = max(nums, default=-1) + 1
-        return f"{n:05d}-{family}-{dataset}"
-
-    def start(self, family: str, dataset: str | None = None, *, steps: int = 1000, batch_size: int = 64,
-              lr: float | None = None, seed: int = 0, device: str = "auto", sample_every: int | None = None,
-              checkpoint_every: int | None = None, log_every: int = 10, command: str = "",
-              overrides: dict[str, Any] | None = None, precision: str = "auto") -> Run:
+    def start(self, family: str | RunSpec, dataset: str | None = None, **values: Any) -> Run:
         """Build the model now (so bad settings fail here, with a message) and queue its thread.
 
-        ``precision`` "auto": live runs train in bf16 where the machine computes it natively
-        (``genapp.trainer.resolve_precision``), which is what makes the live view fast."""
-        run = self._prepare(family, dataset, steps=steps, batch_size=batch_size, lr=lr, seed=seed, device=device,
-                            sample_every=sample_every, checkpoint_every=checkpoint_every, log_every=log_every,
-                            command=command, overrides=overrides, precision=precision)
+        Takes a :class:`RunSpec`, or its family, dataset and settings as keywords (a run started
+        in the app: :meth:`RunSpec.in_app`)."""
+        spec = family if isinstance(family, RunSpec) else RunSpec.in_app(family, dataset, **values)
+        run = self._prepare(spec)
         self._launch(run)
         return run
 
-    def _prepare(self, family: str, dataset: str | None, *, steps: int, batch_size: int, lr: float | None,
-                 seed: int, device: str, sample_every: int | None, checkpoint_every: int | None, log_every: int,
-                 command: str, overrides: dict[str, Any] | None, precision: str = "auto") -> Run:
-        """Validate, build the model from ``seed`` and create the run folder (no thread yet)."""
-        steps, batch_size, lr, seed = check_settings(steps, batch_size, lr, seed)
+    def _prepare(self, spec: RunSpec) -> Run:
+        """Validate, build the model from the spec's seed and create the run folder (no thread yet)."""
+        spec = spec.within_limits()
         with self._lock:
             waiting = sum(1 for r in self._runs.values() if r.status == "queued")
             if waiting >= self.max_queue:
                 raise RegistryBusy(f"The training queue is full ({waiting} runs waiting); try again when one finishes.")
         with _seed_lock:
-            torch.manual_seed(seed)  # the same seed gives the same initial weights
-            model = build_model(family, dataset, lr=lr, **(overrides or {}))
-            rng_state = torch.get_rng_state()  # ... and, in a race, the same random numbers (_Lockstep)
-        dataset = model.config.dataset
+            model = spec.build()  # the same seed gives the same initial weights
+            rng_state = torch.get_rng_state()  # ... and, in a race, the same random numbers (Lockstep)
         try:
-            here = resolve_device(device)
+            here = resolve_device(spec.device)
         except ValueError:
             here = None  # a device that is not here: the run fails with the message when it starts
-        if here is not None:  # "auto" is settled now, so the config and the live view say what the run trains with
-            precision = resolve_precision(precision, here, model)
-        cfg = TrainConfig(steps=int(steps), batch_size=int(batch_size), seed=int(seed), device=device, precision=precision,
-                          sample_every=sample_every or max(1, min(100, steps // 20 or 1)),
-                          checkpoint_every=checkpoint_every or max(1, min(500, steps)),
-                          log_every=log_every, command=command, extra={"lr": model.config.lr})
+        # "auto" is settled now, so the config and the live view say what the run trains with
+        precision = resolve_precision(spec.precision, here, model) if here is not None else spec.precision
+        cfg = spec.train_config(model, precision=precision)
         with self._lock:
-            run_id = self._next_id(family, dataset)
+            run_id = next_run_id(self.root, spec.family, model.config.dataset)
             folder = self.root / run_id
             folder.mkdir(parents=True)
-            run = Run(run_id, folder, family, dataset, cfg, model=model, rng_state=rng_state)
+            run = Run(run_id, folder, spec.family, model.config.dataset, cfg, model=model, rng_state=rng_state)
             self._write_config(run)
             run.write_status()
             self._runs[run_id] = run
@@ -266,7 +212,7 @@ class RunRegistry:
                 self._slots[key] = threading.Semaphore(self.max_concurrent)
             return self._slots[key]
 
-    def _launch(self, run: Run, slot=None, cpu_threads: int | None = None, lockstep: _Lockstep | None = None) -> None:
+    def _launch(self, run: Run, slot=None, cpu_threads: int | None = None, lockstep: Lockstep | None = None) -> None:
         try:
             slot = slot or self._slot(run.train_cfg.device)
         except ValueError as exc:
@@ -276,14 +222,14 @@ class RunRegistry:
                                       name=f"run-{run.id}", daemon=True)
         run.thread.start()
 
-    def _work(self, run: Run, slot, cpu_threads: int | None = None, lockstep: _Lockstep | None = None) -> None:
+    def _work(self, run: Run, slot, cpu_threads: int | None = None, lockstep: Lockstep | None = None) -> None:
         try:
             self._work_in_slot(run, slot, cpu_threads, lockstep)
         finally:
             if lockstep is not None:
                 lockstep.leave(run)  # however it ended, the others of its race go on without it
 
-    def _work_in_slot(self, run: Run, slot, cpu_threads: int | None, lockstep: _Lockstep | None) -> None:
+    def _work_in_slot(self, run: Run, slot, cpu_threads: int | None, lockstep: Lockstep | None) -> None:
         # The thread count is per calling thread: this run only (see genapp/threads.py).
         # A race pins its runs' counts; a lone run starts on all the cores and adapts when something
         # else (a browser showing it) takes one (threads.ThreadGovernor), unless the count is pinned.
@@ -339,32 +285,29 @@ class RunRegistry:
         run.model = run.model.cpu() if run.model is not None else None
 
     # ---------------------------------------------------------------- races (the app's side-by-side presets)
-    def start_race(self, specs: list[dict[str, Any]], *, min_seconds: float = 0.0) -> list[Run]:
+    def start_race(self, specs: list[RunSpec | dict[str, Any]], *, min_seconds: float = 0.0) -> list[Run]:
         """Start runs that must train *at the same time*, e.g. a plain GAN against WGAN-GP.
 
-        ``specs`` are keyword arguments of :meth:`start`, one dict per run. Every model is built
+        ``specs``: one :class:`RunSpec` (or :meth:`start`'s keywords) per run. Every model is built
         before any thread starts, so a bad setting starts nothing. The runs of a race share one
         slot of their device: they count as one against the per-device limit (``GENAPP_MAX_RUNS``),
         queue together and start together, so neither waits for the other to finish. On the CPU
         each trains with one intra-op thread.
 
-        They take turns, one step each, each with its own random stream (``_Lockstep``): the same
+        They take turns, one step each, each with its own random stream (``Lockstep``): the same
         specs give the same race, step for step, and both sides are always at the same step.
         ``min_seconds`` (the lecture pace): the steps are spread over at least that long -- the
         same steps and the same end state, only slower, so a lecturer can talk over it.
         """
         if not specs:
             raise ValueError("A race needs at least one run.")
-        devices = {spec.get("device", "auto") for spec in specs}
-        if len(devices) != 1:
+        specs = [spec if isinstance(spec, RunSpec) else RunSpec.in_app(**spec) for spec in specs]
+        if len({spec.device for spec in specs}) != 1:
             raise ValueError("The runs of a race must train on the same device.")
-        defaults = {"steps": 1000, "batch_size": 64, "lr": None, "seed": 0, "device": "auto", "sample_every": None,
-                    "checkpoint_every": None, "log_every": 10, "command": "", "overrides": None}
         runs: list[Run] = []
         try:
             for spec in specs:
-                spec = {**defaults, **spec}
-                runs.append(self._prepare(spec.pop("family"), spec.pop("dataset", None), **spec))
+                runs.append(self._prepare(spec))
         except Exception:
             for run in runs:  # never leave half a race queued forever
                 self._finish(run, {"status": "failed", "step": 0,
@@ -372,12 +315,12 @@ class RunRegistry:
             raise
         try:
             device = self._slot(runs[0].train_cfg.device)
-            slot, threads = _SharedSlot(device, len(runs)), None
+            slot, threads = SharedSlot(device, len(runs)), None
             if resolve_device(runs[0].train_cfg.device).type == "cpu":
                 threads = 1
         except ValueError:
             slot, threads = None, None  # _launch fails each run with the message
-        lockstep = _Lockstep(runs, min_seconds=min_seconds)
+        lockstep = Lockstep(runs, min_seconds=min_seconds)
         for run in runs:
             self._launch(run, slot=slot, cpu_threads=threads, lockstep=lockstep)
         return runs
@@ -444,125 +387,6 @@ class RunRegistry:
                     if isinstance(shares, list):
                         run.class_shares = shares
             self._runs[folder.name] = run
-
-
-class _SharedSlot:
-    """One device slot held jointly by the runs of a race: the first to enter takes it (waiting
-    while the device is busy) and the others go in with it; the last one out gives it back."""
-
-    def __init__(self, slot: threading.Semaphore, n: int):
-        self._slot, self._n = slot, n
-        self._lock = threading.Lock()
-        self._entered = self._left = 0
-
-    def __enter__(self):
-        with self._lock:  # the others wait here while the first waits for the device
-            if self._entered == 0:
-                self._slot.acquire()
-            self._entered += 1
-        return self
-
-    def __exit__(self, *exc) -> None:
-        with self._lock:
-            self._left += 1
-            if self._left == self._n:
-                self._slot.release()
-
-
-class _Lockstep:
-    """The runs of a race take turns, one training step each, and each draws its random numbers
-    (z, dropout masks, the gradient penalty's mixing weights) from a stream of its own.
-
-    Why: torch has one global random generator. Two runs training in two threads drew from it in
-    whatever order the threads happened to run, so the same preset, seed and settings gave 0 vs 8
-    modes once and 1 vs 6 the next time. Here a run's step runs only on its turn, with the global
-    CPU generator set to the run's own state (saved after its model was built, ``Run.rng_state``)
-    and put back after, so what a run draws no longer depends on the other run, or on anything else
-    in the process drawing between its steps. The two runs no longer compute at the very same
-    instant; on this project's busy 2-core CPU (each run pinned to one thread either way) the
-    mode-collapse race took no longer for it (106 s against 133 s before, same load). Taking turns
-    also keeps both sides at the same step, so the race view compares like with like.
-
-    ``min_seconds``: step k of a run of n steps starts no earlier than k/n of it after the first
-    step, which spreads the same steps over a lecture's pace. A stopped run's wait ends at once.
-    Same machine and PyTorch, same result; another CPU can round floating point differently.
-    """
-
-    def __init__(self, runs: list[Run], min_seconds: float = 0.0):
-        self._order = [r.id for r in runs]  # whose turn it is: self._order[self._turn]
-        self._turn = 0
-        self._cond = threading.Condition()
-        self._min_seconds = max(0.0, float(min_seconds or 0.0))
-        self._t0: float | None = None
-        self._steps: dict[str, int] = {}
-
-    def join(self, run: Run) -> None:
-        """Route ``run.model.train_step`` through the turns (an instance attribute, removed by
-        :meth:`release`)."""
-        inner = run.model.train_step
-        self._steps[run.id] = 0
-
-        def train_step(batch):
-            return self._take_turn(run, inner, batch)
-
-        run.model.train_step = train_step
-
-    def release(self, run: Run) -> None:
-        model = run.model
-        if model is not None and "train_step" in vars(model):
-            del model.train_step
-        self.leave(run)
-
-    def leave(self, run: Run) -> None:
-        """``run`` is over (or never started): the others stop waiting for it."""
-        with self._cond:
-            if run.id in self._order:
-                i = self._order.index(run.id)
-                self._order.pop(i)
-                if i < self._turn:
-                    self._turn -= 1
-                if self._turn >= len(self._order):
-                    self._turn = 0
-                self._cond.notify_all()
-
-    def _pace(self, run: Run) -> None:
-        if self._min_seconds <= 0:
-            return
-        now = time.monotonic()
-        if self._t0 is None:
-            self._t0 = now
-        todo = max(1, run.total_steps - run.start_step)
-        due = self._t0 + self._min_seconds * self._steps[run.id] / todo
-        if due > now:
-            run.stop_event.wait(due - now)
-
-    def _take_turn(self, run: Run, step_fn, batch):
-        with self._cond:
-            self._cond.wait_for(lambda: run.id not in self._order or self._order[self._turn] == run.id)
-            self._pace(run)
-            cuda = run.model.device if run.model.device.type == "cuda" else None
-            saved = torch.get_rng_state()
-            saved_cuda = torch.cuda.get_rng_state(cuda) if cuda is not None else None
-            try:
-                if run.rng_state is not None:
-                    torch.set_rng_state(run.rng_state)
-                if cuda is not None:
-                    if run.cuda_rng_state is None:
-                        with torch.cuda.device(cuda):
-                            torch.cuda.manual_seed(run.train_cfg.seed)
-                    else:
-                        torch.cuda.set_rng_state(run.cuda_rng_state, cuda)
-                return step_fn(batch)
-            finally:
-                run.rng_state = torch.get_rng_state()
-                torch.set_rng_state(saved)
-                if cuda is not None:
-                    run.cuda_rng_state = torch.cuda.get_rng_state(cuda)
-                    torch.cuda.set_rng_state(saved_cuda, cuda)
-                self._steps[run.id] += 1
-                if run.id in self._order:
-                    self._turn = (self._order.index(run.id) + 1) % len(self._order)
-                self._cond.notify_all()
 
 
 HISTORY_POINTS = 1000
