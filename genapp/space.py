@@ -135,8 +135,8 @@ def deploy(space_id: str, token: str | None = None, *, private: bool = False, ro
         operations += [CommitOperationDelete(rel) for rel in stale]
         api.create_commit(space_id, operations, repo_type="space", commit_message=message)
     except HfHubHTTPError as exc:
-        raise hub._http_error(exc, token, f"deploy to the Space {space_id}") from None
-    except hub._network_errors() as exc:
+        raise hub.http_error(exc, token, f"deploy to the Space {space_id}") from None
+    except hub.network_errors() as exc:
         raise hub.HubOffline(f"Could not reach the Hugging Face Hub to deploy {space_id} "
                              f"({type(exc).__name__}).") from None
     report(f"Deployed: {url} (the Space builds from requirements.txt, then starts app.py)")
