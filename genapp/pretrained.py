@@ -9,11 +9,11 @@ that is a JSON object, safetensors weights of a course model's size, never a pic
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import torch
 
+from . import settings
 from .checkpoints import CONFIG_NAME, WEIGHTS_NAME
 from .models import GenerativeModel, model_from_config
 
@@ -26,8 +26,9 @@ PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".joblib")
 
 def pretrained_dir() -> Path:
     """Where the shipped models are: ``$GENAPP_PRETRAINED_DIR``, else the repository's ``pretrained/``."""
-    env = os.environ.get("GENAPP_PRETRAINED_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "pretrained"
+    if settings.is_set("GENAPP_PRETRAINED_DIR"):
+        return settings.path("GENAPP_PRETRAINED_DIR")
+    return Path(__file__).resolve().parent.parent / "pretrained"
 
 
 def validate_folder(folder: Path) -> dict:

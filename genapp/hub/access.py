@@ -16,6 +16,7 @@ import re
 import sys
 from typing import Any
 
+from .. import settings
 from ..checkpoints import CONFIG_NAME, WEIGHTS_NAME
 
 WEIGHTS, CONFIG, CARD, SAMPLE = WEIGHTS_NAME, CONFIG_NAME, "README.md", "sample.png"
@@ -61,7 +62,7 @@ def server_token_allowed() -> bool:
     Without it, a visitor of a public Space who gives no token can neither push with the Space's
     ``HF_TOKEN`` nor read the owner's private repos through it.
     """
-    return os.environ.get(SERVER_TOKEN_FLAG, "").strip() == "1"
+    return settings.text(SERVER_TOKEN_FLAG, "") == "1"
 
 
 def resolve_token(user_token: str | None) -> str:

@@ -12,23 +12,18 @@ and :func:`resolve_with_fallback` all call :func:`find_model`:
 """
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..checkpoints import WEIGHTS_NAME, safe_child
 from ..pretrained import PRETRAINED_NAMES, pretrained_dir
+from ..runs.spec import RunSpec
+from ..runs.spec import runs_root as default_runs_root
 from .access import REPO_ID, HubOffline, check_repo_id, offline
-from .card import _train_command
 from .download import download
 
 PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")  # a pretrained name or a run id
-
-
-def _runs_root() -> Path:
-    """Where run folders are (``GENAPP_RUNS_DIR``, default ``runs``)."""
-    return Path(os.environ.get("GENAPP_RUNS_DIR", "").strip() or "runs").expanduser()
 
 
 def _installed(name: str, roots: Iterable[Path]) -> Path | None:
@@ -48,7 +43,7 @@ def missing_pretrained(name: str) -> str:
     the command that trains it."""
     dataset, family = name.split("-", 1)
     return (f"The pretrained model {name!r} is not in {pretrained_dir()}. Train it with: "
-            f"{_train_command(family, dataset, out=f'pretrained/{name}')}")
+            f"{RunSpec(family, dataset).command()} --out pretrained/{name}")
 
 
 def not_a_name(name: str) -> ValueError:
@@ -99,7 +94,7 @@ def find_model(name: str, *, names_only: bool = False, runs_root: str | Path | N
     elif path.is_dir():
         return path, ""
     if "/" not in name and "\\" not in name and ".." not in name:
-        roots = [pretrained_dir(), Path(runs_root) if runs_root is not None else _runs_root()]
+        roots = [pretrained_dir(), Path(runs_root) if runs_root is not None else default_runs_root()]
         if (folder := _installed(name, roots)) is not None:
             return folder, ""
         if name in PRETRAINED_NAMES:

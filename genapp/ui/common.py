@@ -181,58 +181,28 @@ class ModelCache:
 CACHE = ModelCache()
 
 
-def _not_a_name(name: str) -> UserError:
-    shown = name if len(name) <= 80 else name[:77] + "..."
-    return UserError(f"{shown!r} is not a model name: give a pretrained name, a run id or a Hub repo id "
-                     f"(owner/name).")
-
-
-def _offline_fallback(name: str, playground: str | None) -> str | None:
-    """The installed pretrained model a tab falls back to when a Hub repo cannot be fetched."""
+def _stand_ins(name: str, playground: str | None) -> list[str] | None:
+    """The pretrained models a tab may show instead of a Hub repo that cannot be fetched: the one
+    with the repo's name first, then the tab's own (None outside a tab: no stand-in)."""
     if playground is None:
         return None
-    present = [n for n in PLAYGROUNDS[playground]["pretrained"] if pretrained_present(n)]
+    listed = list(PLAYGROUNDS[playground]["pretrained"])
     tail = name.rsplit("/", 1)[-1]
-    return tail if tail in present else (present[0] if present else None)
+    return ([tail] if tail in listed else []) + listed
 
 
 def resolve_model(name, playground: str | None = None) -> tuple[Path, str]:
-    """``(folder, notice)`` for a model name typed or picked in a playground.
-
-    * a plain name: a pretrained model in ``pretrained/`` or a run in the runs folder, looked up
-      with :func:`genapp.checkpoints.safe_child` (no separators, no ``..``: nothing outside them);
-    * ``owner/name``: a Hub repo, downloaded and checked by :mod:`genapp.hub` (known family,
-      safetensors only, sane sizes) -- never a local folder that happens to have that name.
-      When the Hub cannot be reached, the tab's pretrained model is used and ``notice`` says so.
-
-    Anything else (an absolute path, ``..``, ``~``, a backslash) is refused with a message.
+    """``(folder, notice)`` for a model name typed or picked in a playground, by
+    :func:`genapp.hub.find_model` with names only: a pretrained name or a run id (inside
+    ``pretrained/`` and the runs folder), or a Hub repo id (downloaded and checked) -- never a
+    path of the server. When the Hub cannot be reached, the tab's pretrained model is used and
+    ``notice`` says so.
     """
     if not isinstance(name, str):
         raise UserError("Choose a model first (its name, as text).")
-    name = name.strip()
-    if not name:
+    if not name.strip():
         raise UserError("Choose a model first.")
-    if ".." in name or "\\" in name or name.startswith(("/", "~", ".")):
-        # Visitors pick models by name; they do not get to read folders of the server.
-        raise _not_a_name(name)
-    if PLAIN_NAME.match(name):
-        for root in (api.pretrained_dir(), registry().root):
-            try:
-                folder = checkpoints.safe_child(root, name)
-            except ValueError:
-                continue
-            if (folder / checkpoints.WEIGHTS_NAME).is_file():
-                return folder, ""
-        if name in api.PRETRAINED_NAMES:
-            raise FileNotFoundError(missing_message(name) or f"The pretrained model {name!r} is not installed.")
-        raise FileNotFoundError(f"No model called {name!r}: not a pretrained name ({', '.join(api.PRETRAINED_NAMES)}), "
-                                f"a run id or a Hub repo id (owner/name).")
-    if hub.REPO_ID.match(name):
-        fallback = _offline_fallback(name, playground)
-        if fallback is None:  # nothing suitable to fall back to: the offline message says why
-            return hub.download(name), ""
-        return hub.resolve_with_fallback(name, fallback, hub_only=True)
-    raise _not_a_name(name)
+    return hub.find_model(name, names_only=True, runs_root=registry().root, stand_ins=_stand_ins(name, playground))
 
 
 def load_model(name: str, playground: str | None = None, *, fallback_from: str | None = None):
@@ -259,13 +229,9 @@ def pretrained_present(name: str) -> bool:
 
 def missing_message(name: str) -> str:
     """'The pretrained model X is not in ...; train it with: python -m train ...' (from the core)."""
-    if name not in api.PRETRAINED_NAMES:  # only the fixed names: never a path a visitor typed
+    if name not in api.PRETRAINED_NAMES or pretrained_present(name):  # only the fixed names, never a path
         return ""
-    try:
-        api.resolve(name)
-    except FileNotFoundError as exc:
-        return str(exc)
-    return ""
+    return hub.missing_pretrained(name)
 
 
 def finished_runs(families: tuple[str, ...]) -> list[str]:
