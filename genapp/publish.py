@@ -11,6 +11,7 @@ protocol of ``genapp.metrics.evaluate``. A copy of the sheet goes to ``docs/samp
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import shutil
 import sys
@@ -21,8 +22,10 @@ from typing import Any
 import torch
 from safetensors.torch import save_file
 
-from .api import load, pretrained_dir
+from .checkpoints import read_jsonl, safe_child
+from .hub import render_card
 from .images import grid_image
+from .pretrained import load_folder, pretrained_dir
 
 REPO = Path(__file__).resolve().parent.parent
 PAUSE_S = 120.0  # a longer silence in metrics.jsonl is a stopped run waiting to be resumed
@@ -37,25 +40,43 @@ DATA = {
 }
 
 
+# A translation model's card shows held-out photos of its data, chosen by its family's quality_metrics.
+HELD_OUT_CAPTIONS = {
+    "paired": ("Held-out edges, the shoes made from them, the shoes' outlines, the shoes made from those, "
+               "and the real shoes"),
+    "horse_zebra": ("The first held-out horses, each row followed by the zebras made from them; then the first "
+                    "held-out zebras and the horses made from them"),
+}
+
+
+def _sheet(model) -> tuple[torch.Tensor, int, str]:
+    """What the card shows, the images per row, and a caption saying what they are."""
+    c = model.config
+    if model.kind == "toy":  # ring / toy1010: the live view's picture
+        from .data import load_dataset
+
+        images, nrow = model.preview(load_dataset(c.dataset).fixed_batch(64))
+        return images, nrow, "The live view's picture at the end of training"
+    if model.quality_metrics in HELD_OUT_CAPTIONS:
+        from .metrics import translation
+
+        make = translation.pix2pix_sheet if model.quality_metrics == "paired" else translation.cyclegan_sheet
+        return (*make(model), HELD_OUT_CAPTIONS[model.quality_metrics])
+    if model.conditional:
+        k = c.num_classes
+        return (torch.cat([model.generate(k, seed=0, label=i) for i in range(k)]), k,
+                "A row per class at seed 0, each column one z")
+    if getattr(model, "codes", 0):  # InfoGAN code: a row per category, a column per rest of z
+        return (model.every_category(seed=0, per_category=10), 10,
+                "A row per InfoGAN code category at seed 0, each column one rest of z")
+    return model.generate(64, seed=0), 8, "64 samples at seed 0"
+
+
 def sheet(model) -> tuple[torch.Tensor, int]:
     """What the card shows: 8 x 8 samples at seed 0 (a row per class for a cGAN, a row per code
     category for a dcgan with ``codes``), or the held-out sheet of a translation model."""
-    from . import translation_metrics as tm
-
-    if getattr(model, "kind", "") == "toy":  # ring / toy1010: the live view's picture
-        from .data import load_dataset
-
-        return model.preview(load_dataset(model.config.dataset).fixed_batch(64))
-    if model.family == "pix2pix":
-        return tm.pix2pix_sheet(model)
-    if model.family == "cyclegan":
-        return tm.cyclegan_sheet(model)
-    if getattr(model, "conditional", False):
-        k = model.config.num_classes
-        return torch.cat([model.generate(k, seed=0, label=c) for c in range(k)]), k
-    if getattr(model, "codes", 0):  # InfoGAN code: a row per category, a column per rest of z
-        return model.every_category(seed=0, per_category=10), 10
-    return model.generate(64, seed=0), 8
+    images, nrow, _ = _sheet(model)
+    return images, nrow
 
 
 def _fp16(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -82,8 +103,6 @@ def training_seconds(run_dir: Path, status: dict, train: dict) -> float:
     """The run's training wall time: the CLI's own figure, or for a resumed run (whose status only
     knows its last part) the sum of the gaps between its metrics.jsonl timestamps, leaving out
     the pauses between sessions (gaps over PAUSE_S: records come every few seconds)."""
-    from .checkpoints import read_jsonl
-
     if not train.get("extra", {}).get("resumed_with"):
         return float(status.get("wall_s", 0))
     last = status.get("step", float("inf"))  # a killed run may have logged past its last checkpoint
@@ -91,95 +110,31 @@ def training_seconds(run_dir: Path, status: dict, train: dict) -> float:
              if isinstance(r, dict) and "time" in r and r.get("step", 0) <= last]
     if len(times) < 2:
         return float(status.get("wall_s", 0))
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     return sum(g for g in gaps if 0 <= g <= PAUSE_S)
 
 
 def card_text(name: str, model, train: dict, status: dict, metrics: dict, hardware: str, note: str,
-              seconds: float) -> str:
-    from .hub import FAMILY_TITLES
-    from .models import model_class
-
+              seconds: float, sample_caption: str = "Samples at seed 0") -> str:
+    """The ``README.md`` of the shipped model ``name``: the card of :func:`genapp.hub.render_card`
+    with the measured metrics, the hardware and the training time."""
     c = model.config
-    cls = model_class(c.family, c.dataset)
-    size = f"{c.image_size}×{c.image_size} px, {c.channels} channel{'s' if c.channels != 1 else ''}"
-    minutes = seconds / 60
-    extra = train.get("extra", {})
-    resumed = "".join(f"\nContinued at step {at:,} with `{cmd}`." for at, cmd in
-                      zip(extra.get("resumed_at", []), extra.get("resumed_with", [])))
-    if extra.get("init_from"):
-        resumed = (f"\nThe run started from the weights of `{extra['init_from']}` (`--init-from`: weights only, "
-                   f"fresh optimizer state); the steps and time here count this run only.") + resumed
-    title = FAMILY_TITLES.get(c.family, c.family)
-    title = title[:1].upper() + title[1:]
-    note_block = f"\n{note.strip()}\n" if note else ""
-    tags = "\n".join(f"- {t}" for t in dict.fromkeys(["gan-studio", c.family, c.dataset]))
-    usage = (f'y = model.translate(x{", direction=" + repr("horse2zebra") if c.family == "cyclegan" else ""})'
-             "   # (N, C, H, W) in [0, 1], any size" if cls.kind == "translation" else
-             "x = model.generate(16, seed=0" + (", label=3" if getattr(model, "conditional", False) else "")
-             + ")   # (16, C, H, W) in [0, 1]")
-    return f"""---
-library_name: genapp
-pipeline_tag: {cls.task}
-tags:
-{tags}
-datasets:
-- {c.dataset}
----
-
-# {name}
-
-{title} trained by GAN Studio's own `python -m train` on real data.
-
-![Samples](sample.png)
-
-| | |
-|---|---|
-| family / dataset | `{c.family}` / `{c.dataset}` |
-| data | {DATA.get(c.dataset, c.dataset)} |
-| resolution | {size} |
-| seed | {train.get("seed")} |
-| steps | {status.get("step")} at batch {train.get("batch_size")}, lr {c.lr} |
-| training time | {minutes:.1f} min |
-| hardware | {hardware} |
-| weights | {"fp16" if metrics.get("_fp16") else "fp32"} storage; the metrics were measured on these weights |
-
-Exact command (repository root, `GENAPP_DATA_DIR` pointing at the data):
-
-```bash
-{train.get("command") or "(not recorded)"}
-```
-{resumed}
-{note_block}
-## Measured metrics
-
-`python -m genapp.metrics evaluate pretrained/{name}` (see `genapp/metrics.py` and
-`genapp/translation_metrics.py` for the protocol):
-
-| metric | value |
-|---|---|
-{chr(10).join(_rows({k: v for k, v in metrics.items() if not k.startswith("_")}))}
-
-## Use
-
-```python
-import genapp
-model = genapp.load("{name}")
-{usage}
-```
-
-## Model config
-
-```json
-{json.dumps(c.to_dict(), indent=2)}
-```
-"""
+    weights = f"{'fp16' if metrics.get('_fp16') else 'fp32'} storage; the metrics were measured on these weights"
+    rows = ["| metric | value |", "|---|---|", *_rows({k: v for k, v in metrics.items() if not k.startswith("_")})]
+    card = render_card(
+        {**c.to_dict(), "train": train}, name=name, state=status.get("status"), step=status.get("step"),
+        sample_caption=sample_caption, metrics_title="Measured metrics",
+        metrics_intro=f"`python -m genapp.metrics evaluate pretrained/{name}` (see `genapp.metrics` for the protocol):",
+        metric_lines=rows, notes=[note.strip()] if note and note.strip() else [],
+        extra_rows=[("data", DATA.get(c.dataset, c.dataset)), ("training time", f"{seconds / 60:.1f} min"),
+                    ("hardware", hardware),
+                    ("weights", weights)])
+    return str(card)
 
 
 def publish(run_dir: str | Path, name: str, *, hardware: str, note: str = "", fp16: bool = True,
             out_root: str | Path | None = None, docs: bool = True) -> dict[str, Any]:
     """Write ``<out_root or pretrained/>/<name>`` from the finished run in ``run_dir``; returns the metrics."""
-    from .checkpoints import safe_child
     from .metrics import evaluate
 
     run_dir = Path(run_dir)
@@ -190,21 +145,21 @@ def publish(run_dir: str | Path, name: str, *, hardware: str, note: str = "", fp
     out_root = Path(out_root) if out_root is not None else pretrained_dir()
     out_root.mkdir(parents=True, exist_ok=True)
     out = safe_child(out_root, name)
-    model = load(str(run_dir))
+    model = load_folder(run_dir)
     with tempfile.TemporaryDirectory(dir=out_root) as tmp:
         tmp = Path(tmp)
         (tmp / "config.json").write_text(json.dumps(run_config, indent=2))
         tensors = model.state_dict_for_save()
         save_file(_fp16(tensors) if fp16 else {k: v.contiguous() for k, v in tensors.items()},
                   str(tmp / "model.safetensors"), metadata={"format": "pt"})
-        shipped = load(str(tmp))  # measure what we ship
+        shipped = load_folder(tmp)  # measure what we ship
         metrics = evaluate(shipped)
         metrics["_fp16"] = fp16
-        images, nrow = sheet(shipped)
+        images, nrow, caption = _sheet(shipped)
         grid_image(images, nrow=nrow, scale=2 if images.shape[-1] <= 32 else 1).save(tmp / "sample.png")
         train = run_config.get("train", {})
         (tmp / "README.md").write_text(card_text(name, shipped, train, status, metrics, hardware, note,
-                                                 training_seconds(run_dir, status, train)), encoding="utf-8")
+                                                 training_seconds(run_dir, status, train), caption), encoding="utf-8")
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(tmp, out)

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..checkpoints import read_jsonl
 from ..models import model_class
+from ..runs.spec import RunSpec
 from .access import CARD, CONFIG, SAMPLE
 
 METRIC_NOTES = {  # what each logged number means, in the course's words (a family's loss_names come first)
@@ -127,18 +128,6 @@ def latest_sample(folder: Path) -> Path | None:
     return folder / SAMPLE if (folder / SAMPLE).is_file() else None
 
 
-def _train_command(family: str, dataset: str, *, steps: Any = None, batch_size: Any = None, seed: Any = None,
-                   lr: Any = None, out: str | None = None) -> str:
-    """The ``python -m train`` line for a model whose own command was not recorded."""
-    # RunSpec.command(): genapp/runs/spec.py renders this line for every run; swap it in here.
-    parts = ["python -m train", family, "--dataset", dataset]
-    for flag, value in (("--steps", steps), ("--batch-size", batch_size), ("--seed", seed), ("--lr", lr),
-                        ("--out", out)):
-        if value is not None:
-            parts += [flag, str(value)]
-    return " ".join(parts)
-
-
 def _history(train: dict) -> list[str]:
     """Paragraphs on where the run started from and where it was continued (``--init-from``, ``--resume``)."""
     extra = train.get("extra") if isinstance(train.get("extra"), dict) else {}
@@ -205,9 +194,7 @@ def render_card(config: dict, *, name: str, load_name: str | None = None, state:
         usage=_usage(cls), facts=facts, notes=[*_history(train), *notes],
         command_label=("Exact command (repository root, `GENAPP_DATA_DIR` pointing at the data)" if command
                        else "Equivalent command (trained in the app)"),
-        command=command or _train_command(family, dataset, steps=train.get("steps"),
-                                          batch_size=train.get("batch_size"), seed=train.get("seed"),
-                                          lr=config.get("lr")),
+        command=command or RunSpec.from_run_config(config).command(),
         metrics_title=metrics_title, metrics_intro=metrics_intro, metric_lines=list(metric_lines),
         config_json=json.dumps({k: v for k, v in config.items() if k != "train"}, indent=2),
     )
