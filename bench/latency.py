@@ -89,12 +89,12 @@ def main() -> None:
     from gradio_client import Client, handle_file
     from PIL import Image
 
-    from genapp.ui import build_app
     from genapp.drawing import example_sketches
-    from genapp.ui.conditional_tab import conditional, every_class
-    from genapp.ui.horse_tab import horse_to_zebra
-    from genapp.ui.latent_tab import arithmetic, generate, interpolate, latent_map
-    from genapp.ui.sketch_tab import sketch_to_shoe
+    from genapp.ui import build_app
+    from genapp.ui.tabs.conditional import conditional, every_class
+    from genapp.ui.tabs.horse import horse_to_zebra
+    from genapp.ui.tabs.latent import arithmetic, generate, interpolate, latent_map
+    from genapp.ui.tabs.sketch import sketch_to_shoe
 
     sketch = example_sketches()["sneaker"]
     sketch_path = scratch / "sneaker.png"

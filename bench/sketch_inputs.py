@@ -19,7 +19,7 @@ canvas) and place, then goes through exactly what the tab does (``sketch_to_edge
   the tab did before): thinning leaves the shape's middle line;
 - ``HED edge map`` and ``outline as trained``: the held-out inputs themselves, no drawing step.
 
-Printed for each: the mean shape IoU (``genapp.translation_metrics``: the generated shoe's
+Printed for each: the mean shape IoU (``genapp.metrics.translation``: the generated shoe's
 silhouette against the real shoe's) and the share of shoes at IoU >= 0.8, with the drawing's own
 silhouette (what a perfect model would follow) as a reference where the drawing is closed (one
 with gaps has no inside to measure).
@@ -40,17 +40,17 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import genapp  # noqa: E402
-from genapp.data import load_edges2shoes  # noqa: E402
 from genapp import drawing  # noqa: E402
+from genapp.data import load_edges2shoes  # noqa: E402
 from genapp.drawing import sketch_to_edges  # noqa: E402
+from genapp.metrics.translation import _mean_iou, _shape  # noqa: E402
 from genapp.outlines import silhouettes  # noqa: E402
-from genapp.translation_metrics import _mean_iou, _shape  # noqa: E402
 
 CANVAS = 512
 
 
 def to_model(edges: list[Image.Image], size: int) -> torch.Tensor:
-    """What the Sketch tab feeds the model (bicubic 256 -> model size, as genapp.ui.sketch_tab does)."""
+    """What the Sketch tab feeds the model (bicubic 256 -> model size, as genapp.ui.tabs.sketch does)."""
     arr = np.stack([np.asarray(e.convert("RGB").resize((size, size), Image.BICUBIC)) for e in edges])
     return torch.from_numpy(arr).permute(0, 3, 1, 2).float() / 255.0
 

@@ -148,7 +148,7 @@ def test_categories_show_a_row_per_code_category(client):
 
 
 def test_row_labels_never_run_into_the_grid():
-    from genapp.ui.conditional_tab import grid_with_row_labels
+    from genapp.ui.tabs.conditional import grid_with_row_labels
 
     images = torch.rand(6, 1, 28, 28)
     long = ["code 0 = T-shirt/top (100%)", "code 1 = Ankle boot (63%)"]
@@ -194,7 +194,7 @@ def test_horse_to_zebra_both_directions(client, files):
 
 def test_horse_examples_lead_with_held_out_photos_and_keep_the_drawn_one(monkeypatch, tmp_path):
     from genapp.data import _split_files  # the split the metrics hold out
-    from genapp.ui.horse_tab import example_files
+    from genapp.ui.tabs.horse import example_files
 
     photos = example_files()
     assert [d for _, d in photos] == ["horse2zebra", "horse2zebra", "zebra2horse", "zebra2horse", "horse2zebra"]
@@ -349,7 +349,7 @@ def test_the_sketch_placement_is_where_edges2shoes_puts_its_shoes():
 
 
 def test_train_tab_defaults_follow_the_family():
-    from genapp.ui.train_tab import dataset_changed, default_batch, family_changed
+    from genapp.ui.tabs.train import dataset_changed, default_batch, family_changed
 
     assert default_batch("dcgan", "mnist") == 32 and default_batch("cgan", "fashion") == 32   # the live default
     assert default_batch("cyclegan") == 1 and default_batch("pix2pix") == 8 and default_batch("vae") == 64

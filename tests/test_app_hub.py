@@ -223,7 +223,7 @@ def test_offline_a_hub_id_falls_back_to_the_pretrained_model_and_says_so(client,
 # ---------------------------------------------------------------- pushing while training
 def test_a_running_training_pushes_periodically_and_stops_when_it_ends(client, fake_hub, app_env, monkeypatch,
                                                                        caplog, capfd):
-    from genapp.ui import train_tab
+    from genapp.ui.tabs import train as train_tab
 
     caplog.set_level(logging.INFO)
     run_id = client.predict("toy1010", "toy1010", 3000, 8, None, 0, api_name="/train_start")

@@ -37,7 +37,7 @@ def _missing(font, ch: str) -> bool:
 
 def test_arithmetic_caption_has_no_missing_glyph(shipped, monkeypatch):
     from genapp import drawing
-    from genapp.ui import latent_tab
+    from genapp.ui.tabs import latent as latent_tab
 
     drawn: list[str] = []
     real = latent_tab.labelled_row
@@ -59,7 +59,7 @@ def _default_seeds() -> list[str]:
     """The seed fields' values as the tab builds them."""
     import gradio as gr
 
-    from genapp.ui import latent_tab
+    from genapp.ui.tabs import latent as latent_tab
 
     with gr.Blocks() as demo:
         latent_tab.build()

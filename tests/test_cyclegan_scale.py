@@ -62,7 +62,7 @@ def test_the_whole_photo_is_translated_at_the_models_scale_not_its_centre_square
 
 
 def test_the_horse_tab_translates_the_whole_photo_and_shows_it_at_256_px(tmp_path, monkeypatch):
-    from genapp.ui import horse_tab
+    from genapp.ui.tabs import horse as horse_tab
 
     model = tiny(image_size=32)
     monkeypatch.setattr(horse_tab, "load_model", lambda *a, **k: model)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from genapp.runs import registry, reset_registry
-from genapp.ui import follow, race_tab
+from genapp.ui import follow
+from genapp.ui.tabs import race as race_tab
 
 
 @pytest.fixture

@@ -111,7 +111,7 @@ def test_the_leader_is_judged_at_the_same_step_on_both_sides():
 
 def test_a_stopped_race_says_stopped_and_who_was_ahead():
     from genapp.ui.i18n import EN
-    from genapp.ui.race_tab import result_text
+    from genapp.ui.tabs.race import result_text
 
     hist_a, hist_b = [(100, {"modes": 1.0}), (600, {"modes": 1.0})], [(100, {"modes": 4.0}), (600, {"modes": 6.0})]
     runs = [_run("a", "stopped", 640, history=hist_a), _run("b", "stopped", 640, history=hist_b)]
@@ -129,7 +129,8 @@ def test_a_stopped_race_says_stopped_and_who_was_ahead():
 def test_the_race_view_labels_the_runs_by_the_preset_that_started_them(tmp_path):
     """A lecturer who turns the preset picker to the next demo while a race runs must not relabel it."""
     from genapp.runs import RunRegistry
-    from genapp.ui import presets, race_tab
+    from genapp.ui import presets
+    from genapp.ui.tabs import race as race_tab
 
     reg = RunRegistry(tmp_path)
     runs = presets.start_preset("strong_d", reg)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from genapp.ui import sketch_tab
+from genapp.ui.tabs import sketch as sketch_tab
 
 from .browser import TIMEOUT, shot, wait_img
 

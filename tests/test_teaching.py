@@ -66,7 +66,7 @@ def test_learn_module_is_gradio_free():
 
 # ---------------------------------------------------------------- the Lab: the course's three steps
 def test_lab_steps_change_the_right_network():
-    from genapp.ui import lab_tab
+    from genapp.ui.tabs import lab as lab_tab
 
     lab = lab_tab.new_lab("ring", 0)
     g0, d0 = _params(lab["model"].generator), _params(lab["model"].discriminator)
@@ -95,7 +95,7 @@ def test_lab_steps_change_the_right_network():
 
 
 def test_lab_same_seed_same_clicks_same_pictures():
-    from genapp.ui import lab_tab
+    from genapp.ui.tabs import lab as lab_tab
 
     def session(seed):
         lab = lab_tab.new_lab("toy1010", seed)
@@ -109,7 +109,7 @@ def test_lab_same_seed_same_clicks_same_pictures():
 
 
 def test_lab_handlers_keep_the_model_in_the_session_state():
-    from genapp.ui import lab_tab
+    from genapp.ui.tabs import lab as lab_tab
 
     lab, img, summary, stats, log, plot = lab_tab.reset("toy1010", 1)
     assert isinstance(img, Image.Image) and lab["clicks"] == 0 and plot is not None
@@ -181,8 +181,8 @@ def test_start_race_runs_both_at_once_even_with_one_slot(tmp_path):
 
 
 def test_race_result_names_the_leader():
-    from types import SimpleNamespace
     import threading
+    from types import SimpleNamespace
 
     from genapp.ui.presets import race_result
 
@@ -196,7 +196,7 @@ def test_race_result_names_the_leader():
 
 def test_preset_endpoint_starts_the_race_and_the_view_follows_it(client, app_env):
     from genapp.runs import registry
-    from genapp.ui import race_tab
+    from genapp.ui.tabs import race as race_tab
 
     ids = client.predict(api_name="/preset_strong_d").split(", ")
     try:
@@ -216,7 +216,7 @@ def test_the_race_view_keeps_ticking_while_the_race_on_stage_runs(app_env):
     """A tick that still shows an ended race must not switch the view off while a newer race is
     on stage (a preset was started between the tick's read of the ids and its answer)."""
     from genapp.runs import registry
-    from genapp.ui import race_tab
+    from genapp.ui.tabs import race as race_tab
 
     reg = registry()
     old = [reg.start("toy1010", steps=3, batch_size=4, seed=s) for s in (1, 2)]
@@ -334,7 +334,7 @@ def test_links_round_trip_and_never_carry_the_admin_token():
 
 # ---------------------------------------------------------------- autoencoder views and exports
 def test_autoencoder_rows_are_labelled():
-    from genapp.ui.autoencoder_view import BAND, label_rows
+    from genapp.ui.tabs.autoencoder import BAND, label_rows
 
     grid = Image.new("RGB", (242, 184), "black")  # a dae grid: 3 rows of 8 digits
     out = label_rows(grid, "dae")
@@ -354,7 +354,7 @@ def test_interpolation_gif(client):
 
 def test_vae_run_latent_map_and_samples(app_env):
     from genapp.runs import registry
-    from genapp.ui import autoencoder_view
+    from genapp.ui.tabs import autoencoder as autoencoder_view
 
     run = registry().start("vae", "mnist", steps=2, batch_size=8, overrides={"hidden": (32, 16)})
     run.thread.join(120)

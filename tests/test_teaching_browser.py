@@ -35,7 +35,7 @@ def open_accordion(page, elem_id: str) -> None:
 # ---------------------------------------------------------------- the must-show: mode collapse
 def test_mode_collapse_race_wgan_covers_more_modes(browser, app_url, app_env):
     from genapp.runs import registry
-    from genapp.ui import race_tab
+    from genapp.ui.tabs import race as race_tab
 
     page = open_app(browser, app_url)
     try:

@@ -176,8 +176,8 @@ def test_governor_on_one_core_never_changes_anything():
 
 
 def test_trainer_applies_the_governors_counts_and_reports_them(tmp_path):
-    from genapp.config import TrainConfig
     from genapp.checkpoints import read_jsonl
+    from genapp.config import TrainConfig
     from genapp.models import build_model
     from genapp.trainer import train
 
@@ -210,7 +210,7 @@ def test_trainer_applies_the_governors_counts_and_reports_them(tmp_path):
 
 
 def test_the_train_tab_says_when_a_run_gave_up_a_core():
-    from genapp.ui.train_tab import status_markdown
+    from genapp.ui.tabs.train import status_markdown
 
     snap = {"status": "running", "run_id": "00001-dcgan-mnist", "step": 10, "total_steps": 400,
             "images_per_s": 300.0, "eta_s": 40.0, "elapsed_s": 2.0, "family": "dcgan"}

@@ -14,10 +14,19 @@ import gradio as gr
 from genapp import settings
 from genapp.threads import concurrency
 
-from . import (api_labels, autoencoder_view, cache_fix, conditional_tab, control_tab, horse_tab, i18n, lab_tab,
-               latent_tab, lecture, race_tab, session_fix, sketch_tab, teaching, train_tab)
+from . import api_labels, i18n, lecture, teaching
 from .common import MODEL_EVENTS, first_look, notice, picker_update, stop_first_look
+from .gradio_patches import atomic_image_cache, lazy_session_config
 from .i18n import I18N, t
+from .tabs import autoencoder as autoencoder_view
+from .tabs import conditional as conditional_tab
+from .tabs import control as control_tab
+from .tabs import horse as horse_tab
+from .tabs import lab as lab_tab
+from .tabs import latent as latent_tab
+from .tabs import race as race_tab
+from .tabs import sketch as sketch_tab
+from .tabs import train as train_tab
 
 CSS = """
 .pixelated img { image-rendering: pixelated; }
@@ -32,7 +41,7 @@ CSS = """
 # the wide strips beside a square picture in a 720 x 420 pad -- were silently lost. Here the canvas
 # is the square plus that margin, the margin is clipped away (clip-path also stops the pointer
 # there), and the label and both toolbars sit above the square instead of on it. The square is at
-# most 512 px (sketch_tab.CANVAS: the picture is never blown up, Gradio's first fit stops at 100 %).
+# most 512 px (tabs/sketch.py's CANVAS: the picture is never blown up, Gradio's first fit stops at 100 %).
 PAD_CSS = """
 #sketch-pad { height: auto !important; max-width: 480px; margin-inline: auto;
   background: var(--background-fill-secondary); }
@@ -231,8 +240,8 @@ class StudioBlocks(gr.Blocks):
 
 def build_app() -> gr.Blocks:
     """GAN Studio: Train (live), Latent, Conditional, Sketch -> shoe, Horse <-> zebra, Lab, Race."""
-    cache_fix.install()  # identical outputs at the same time must not truncate each other's files
-    session_fix.install()  # a new session (page load, REST call) no longer builds every block's config
+    atomic_image_cache.install()  # identical outputs at the same time must not truncate each other's files
+    lazy_session_config.install()  # a new session (page load, REST call) no longer builds every block's config
     with StudioBlocks(title="GAN Studio") as demo:
         gr.Markdown(t("title"))
         lecturer = lecture.build()                    # teaching layer: lecture mode, links, Learn panels

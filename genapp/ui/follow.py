@@ -24,9 +24,10 @@ import gradio as gr
 
 from genapp.runs import ACTIVE, Run, registry
 
-from . import lecture, presets, race_tab
+from . import lecture, presets
 from .i18n import t
-from .train_tab import run_ids, runs_table
+from .tabs import race as race_tab
+from .tabs.train import run_ids, runs_table
 
 FOLLOW_S = 2.0   # seconds between a page's looks at the registry: "within a few seconds", cheaply
 

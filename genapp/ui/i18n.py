@@ -269,7 +269,7 @@ TEACH_KO = {
 }
 
 
-# control tab (genapp/ui/control_tab.py, issue 39)
+# control tab (genapp/ui/tabs/control.py, issue 39)
 CONTROL_EN = {
     "tab_control": "Control",
     "ctl_intro": "**Controllable generation.** Take a trained unconditional GAN and move its z so that *one* "

@@ -2,7 +2,7 @@
 what happens on page load (settings from the URL, the race on stage, lecture-mode controls).
 
 Each piece it wires lives in its own module: ``learn_text`` (the lessons), ``lecture`` (lecture
-mode), ``links`` (query parameters), ``lab_tab``, ``race_tab``, ``autoencoder_view``.
+mode), ``links`` (query parameters), ``tabs.lab``, ``tabs.race``, ``tabs.autoencoder``.
 """
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ import gradio as gr
 
 from genapp.models import FAMILIES
 
-from . import follow, lab_tab, lecture, links, presets, race_tab
+from . import follow, lecture, links, presets
 from .common import first_look, skips, stop_first_look
 from .i18n import t
 from .learn_text import LATEX_DELIMITERS, LESSONS
-from .train_tab import datasets_for, default_lr, runs_table
+from .tabs import lab as lab_tab
+from .tabs import race as race_tab
+from .tabs.train import datasets_for, default_lr, runs_table
 
 
 # ---------------------------------------------------------------- Learn panels
@@ -137,7 +139,7 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
          vae_box: dict, latent: dict, cond: dict, sketch: dict, horse: dict, lab: dict, lab_learn, race: dict,
          loaded=None) -> None:
     """All the teaching layer's events (called once, inside the Blocks, after every tab is built)."""
-    from . import autoencoder_view
+    from .tabs import autoencoder as autoencoder_view
 
     # Lecture mode: the controls that change shared runs (server-side checks are in the handlers).
     guarded = [train["start"], train["stop"], *race["buttons"], race["stop"]]

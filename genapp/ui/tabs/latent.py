@@ -19,13 +19,27 @@ from PIL import Image
 
 from genapp import latent
 from genapp.data import synthetic_batch
+from genapp.drawing import labelled_row, upscale_for_display
 from genapp.images import make_grid, render_bars, render_scatter, to_pil
 
-from .common import (MODEL_EVENTS, UserError, as_int, as_seed, checked_number, checked_slider, default_model, grid,
-                     load_model, model_choices, notice, resolve_model, tab_intro, user_errors)
-from .conditional_tab import grid_with_row_labels
-from .i18n import t
-from ..drawing import labelled_row, upscale_for_display
+from ..common import (
+    MODEL_EVENTS,
+    UserError,
+    as_int,
+    as_seed,
+    checked_number,
+    checked_slider,
+    default_model,
+    grid,
+    load_model,
+    model_choices,
+    notice,
+    resolve_model,
+    tab_intro,
+    user_errors,
+)
+from ..tabs.conditional import grid_with_row_labels
+from ..i18n import t
 
 MAX_COUNT = 64
 MAX_STEPS = 16

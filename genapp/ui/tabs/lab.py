@@ -23,8 +23,8 @@ from genapp.data import synthetic_batch
 from genapp.images import render_bars, render_scatter, to_pil
 from genapp.models import build_model
 
-from .common import UserError, as_int, user_errors
-from .i18n import axis_titles, phrase, t, tr
+from ..common import UserError, as_int, user_errors
+from ..i18n import axis_titles, phrase, t, tr
 
 FAMILIES = ("toy1010", "ring")
 BATCH = {"toy1010": 16, "ring": 256}   # the ring needs a batch that reaches all 8 modes

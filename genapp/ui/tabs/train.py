@@ -31,10 +31,16 @@ from genapp.images import gif_bytes
 from genapp.models import FAMILIES, model_class
 from genapp.runs import ACTIVE, MAX_SEED, Run, RunSpec, check_settings, limits, registry
 
-from . import lecture
-from .autoencoder_view import label_rows, preview_rows
-from .common import PLAIN_NAME, UserError, checked_number, pretrained_present, user_errors
-from .i18n import SERVER_EN, axis_titles, phrase, t, tr
+from .. import lecture
+from ..common import (
+    PLAIN_NAME,
+    UserError,
+    checked_number,
+    pretrained_present,
+    user_errors,
+)
+from ..tabs.autoencoder import label_rows, preview_rows
+from ..i18n import SERVER_EN, axis_titles, phrase, t, tr
 
 LOSS_KEYS = ("loss_d", "loss_g", "loss", "recon", "kl", "l1", "cycle", "identity", "gp")
 SCORE_KEYS = ("d_x", "d_g_z")

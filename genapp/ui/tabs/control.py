@@ -18,12 +18,23 @@ import re
 import gradio as gr
 
 from genapp import steering
+from genapp.drawing import upscale_for_display
 from genapp.images import make_grid, to_pil
 
-from ..drawing import upscale_for_display
-from .common import (MODEL_EVENTS, UserError, as_int, as_seed, checked_number, checked_slider, finished_runs,
-                     load_model, pretrained_present, tab_intro, user_errors)
-from .i18n import lang, t, tr
+from ..common import (
+    MODEL_EVENTS,
+    UserError,
+    as_int,
+    as_seed,
+    checked_number,
+    checked_slider,
+    finished_runs,
+    load_model,
+    pretrained_present,
+    tab_intro,
+    user_errors,
+)
+from ..i18n import lang, t, tr
 
 PRETRAINED = ("mnist-dcgan", "fashion-dcgan", "mnist-gan", "mnist-wgan")
 MAX_COUNT = 8
@@ -208,7 +219,7 @@ def wire(demo: gr.Blocks, page, tab: dict) -> None:
     """Opening the tab refreshes its model list and shows a first walk; a link
     (``?tab=control&model=mnist-dcgan&seed=3&feature=7&amount=1.5&keep=1``) fills the settings in and
     shows its walk."""
-    from . import links
+    from .. import links
 
     def opened(current_strip, model, seed, feature, amount, keep, count, request: gr.Request):
         picker = gr.Dropdown(choices=model_choices(), value=model or None)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import gradio as gr
 from PIL import Image, ImageDraw, ImageFont
 
+from genapp.drawing import upscale_for_display
 from genapp.images import make_grid, to_pil
 from genapp.models import model_class
 from genapp.runs import registry
 
-from .common import UserError, as_int, as_seed, user_errors
-from .i18n import t
-from ..drawing import upscale_for_display
+from ..common import UserError, as_int, as_seed, user_errors
+from ..i18n import t
 
 BAND = 180   # px of caption column
 
@@ -92,7 +92,7 @@ def _vae_of_run(run_id: str):
         raise UserError(f"Run {run.id} is a {run.family} run; the latent map and sampling need a vae run.")
     if run.model is not None:
         return run.model  # read-only use while the trainer updates it: a map from mid-step weights is fine
-    from .common import load_model
+    from ..common import load_model
 
     return load_model(run.id)
 

@@ -18,12 +18,21 @@ from pathlib import Path
 import gradio as gr
 from PIL import Image
 
+from genapp.drawing import EmptySketch, example_sketches, sketch_to_edges
 from genapp.images import ImageInputError, from_pil, load_image, to_pil
 
-from .common import (MODEL_EVENTS, default_model, load_model, model_choices, notice, read_upload, tab_intro,
-                     upload_image, user_errors)
-from .i18n import t
-from ..drawing import EmptySketch, example_sketches, sketch_to_edges
+from ..common import (
+    MODEL_EVENTS,
+    default_model,
+    load_model,
+    model_choices,
+    notice,
+    read_upload,
+    tab_intro,
+    upload_image,
+    user_errors,
+)
+from ..i18n import t
 
 CANVAS = 512  # the drawing's pixels; shown at most this size (app.py's PAD_CSS), so never blown up
 

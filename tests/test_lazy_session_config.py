@@ -1,4 +1,4 @@
-"""Lazy per-session component configs (genapp/ui/session_fix.py): a new session builds no block
+"""Lazy per-session component configs (genapp/ui/gradio_patches/lazy_session_config.py): a new session builds no block
 config up front, and every config it reads is the one Gradio's eager constructor would have built."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gradio as gr
 from gradio.blocks import BlocksConfig
 from gradio.state_holder import SessionState
 
-from genapp.ui import session_fix
+from genapp.ui.gradio_patches import lazy_session_config
 
 
 def small_app():
@@ -25,15 +25,15 @@ def eager_configs(demo):
 
 
 def test_new_session_builds_no_config_until_read_and_then_the_eager_one(monkeypatch):
-    session_fix.install()
-    session_fix.install()  # idempotent
+    lazy_session_config.install()
+    lazy_session_config.install()  # idempotent
     demo = small_app()
     calls = []
     original = gr.Textbox.get_config
     monkeypatch.setattr(gr.Textbox, "get_config", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
     session = SessionState(demo)
     assert calls == []                                  # nothing computed by the constructor
-    assert isinstance(session.config_values, session_fix.LazyConfigValues)
+    assert isinstance(session.config_values, lazy_session_config.LazyConfigValues)
     expected = eager_configs(demo)
     calls.clear()
     textbox_id = next(k for k, v in demo.blocks.items() if isinstance(v, gr.Textbox))
@@ -44,7 +44,7 @@ def test_new_session_builds_no_config_until_read_and_then_the_eager_one(monkeypa
 
 
 def test_session_updates_and_state_still_work():
-    session_fix.install()
+    lazy_session_config.install()
     demo = small_app()
     session = SessionState(demo)
     number_id = next(k for k, v in demo.blocks.items() if isinstance(v, gr.Number))

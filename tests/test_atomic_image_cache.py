@@ -1,4 +1,4 @@
-"""Gradio's output-image cache under concurrent identical outputs (genapp/ui/cache_fix.py): a
+"""Gradio's output-image cache under concurrent identical outputs (genapp/ui/gradio_patches/atomic_image_cache.py): a
 reader never sees a truncated file, and a complete file is not rewritten."""
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import time
 import numpy as np
 from PIL import Image
 
-from genapp.ui import cache_fix
+from genapp.ui.gradio_patches import atomic_image_cache
 
 
 def test_identical_outputs_never_expose_a_truncated_file(tmp_path):
-    cache_fix.install()
+    atomic_image_cache.install()
     from gradio import processing_utils as pu
 
     assert pu.save_pil_to_cache.genapp_atomic
@@ -50,8 +50,8 @@ def test_identical_outputs_never_expose_a_truncated_file(tmp_path):
 
 
 def test_a_complete_file_is_left_alone(tmp_path):
-    cache_fix.install()
-    cache_fix.install()  # idempotent
+    atomic_image_cache.install()
+    atomic_image_cache.install()  # idempotent
     from gradio import processing_utils as pu
 
     img = Image.new("RGB", (8, 8), "white")

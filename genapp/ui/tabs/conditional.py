@@ -9,12 +9,25 @@ import gradio as gr
 from PIL import Image, ImageDraw, ImageFont
 
 from genapp.data import CLASS_NAMES
+from genapp.drawing import _font
 from genapp.images import make_grid, to_pil
 
-from .common import (MODEL_EVENTS, UserError, as_int, as_seed, checked_number, checked_slider, default_model, grid,
-                     load_model, model_choices, notice, tab_intro, user_errors)
-from .i18n import t
-from ..drawing import _font
+from ..common import (
+    MODEL_EVENTS,
+    UserError,
+    as_int,
+    as_seed,
+    checked_number,
+    checked_slider,
+    default_model,
+    grid,
+    load_model,
+    model_choices,
+    notice,
+    tab_intro,
+    user_errors,
+)
+from ..i18n import t
 
 MAX_COUNT = 64
 

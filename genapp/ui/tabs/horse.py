@@ -15,13 +15,23 @@ import gradio as gr
 from PIL import Image
 
 from genapp.data import data_dir
+from genapp.drawing import example_photo
 from genapp.images import from_pil, load_image, to_pil
 from genapp.models.cyclegan import DIRECTIONS
 
-from .common import (MODEL_EVENTS, UserError, default_model, load_model, model_choices, notice, read_upload, tab_intro,
-                     upload_image, user_errors)
-from .i18n import t
-from ..drawing import example_photo
+from ..common import (
+    MODEL_EVENTS,
+    UserError,
+    default_model,
+    load_model,
+    model_choices,
+    notice,
+    read_upload,
+    tab_intro,
+    upload_image,
+    user_errors,
+)
+from ..i18n import t
 
 DISPLAY = 256   # the short side of the before/after pictures on the page
 

@@ -1,0 +1,1 @@
+"""Small, checked patches of Gradio internals that the app needs under load (each says why)."""
