@@ -347,6 +347,56 @@ def test_offline_gives_a_clear_message_and_the_pretrained_fallback(fake_hub, run
                       "showing the pretrained model mnist-dcgan instead.")
 
 
+# ---------------------------------------------------------------- one resolver, one card
+def test_the_api_and_the_app_find_models_with_one_resolver(run_folder, tmp_path, monkeypatch):
+    pretrained, runs = tmp_path / "pretrained", tmp_path / "runs"
+    tiny_dcgan().save_pretrained(pretrained / "mnist-dcgan")
+    shutil.copytree(run_folder, runs / "00001-dcgan-mnist")
+    monkeypatch.setenv("GENAPP_PRETRAINED_DIR", str(pretrained))
+    monkeypatch.setenv("GENAPP_RUNS_DIR", str(runs))
+    from genapp import api
+
+    for name, folder in (("mnist-dcgan", pretrained / "mnist-dcgan"), ("00001-dcgan-mnist", runs / "00001-dcgan-mnist")):
+        assert api.resolve(name) == folder.resolve()                          # genapp.load
+        assert hub.find_model(name, names_only=True) == (folder.resolve(), "")  # the app's pickers
+    assert api.resolve(str(run_folder)) == run_folder  # the Python API takes a folder on disk ...
+    for not_a_name in (str(run_folder), "../x", "~/.ssh", "a\\b", "a/b/c", "tests/../genapp"):
+        with pytest.raises(ValueError, match="is not a model name"):  # ... a visitor's text never reads one
+            hub.find_model(not_a_name, names_only=True)
+    with pytest.raises(FileNotFoundError, match=r"not in .*Train it with: python -m train dcgan --dataset fashion "
+                                                r".*--out pretrained/fashion-dcgan$"):
+        api.resolve("fashion-dcgan")
+    with pytest.raises(FileNotFoundError, match="No model called 'nope': not a pretrained name"):
+        hub.find_model("nope", names_only=True)
+    with pytest.raises(FileNotFoundError, match="No model called 'nope': not a folder, a pretrained name"):
+        api.resolve("nope")
+
+
+def test_every_familys_card_takes_its_title_task_and_example_from_the_family():
+    from genapp.models import FAMILIES, default_dataset, model_class
+
+    for family in FAMILIES:
+        dataset = default_dataset(family)
+        cls = model_class(family, dataset)
+        card = hub.render_card({"family": family, "dataset": dataset, "train": {"seed": 1, "steps": 10}}, name="m")
+        assert cls.title and f"A `{family}` model, {cls.title}, trained on `{dataset}`" in card.text
+        assert card.data.pipeline_tag == cls.task and {family, dataset} <= set(card.data.tags)
+        assert f"python -m train {family} --dataset {dataset} --steps 10 " in card.text  # no command recorded
+        assert ("model.translate(x" if cls.kind == "translation" else "model.generate(16, seed=0") in card.text
+    card = hub.render_card({"family": "cyclegan", "dataset": "horse2zebra"}, name="m")
+    assert 'model.translate(x, direction="horse2zebra")' in card.text
+
+
+def test_hub_does_not_import_the_api_above_it():
+    import ast
+
+    for path in Path(hub.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [a.name for a in node.names]
+                assert "api" not in names and "genapp.api" not in names, f"{path.name} imports genapp.api"
+
+
 # ---------------------------------------------------------------- pushing while training
 def test_periodic_pusher_pushes_at_most_once_per_interval_and_only_new_weights(fake_hub, run_folder, tmp_path):
     folder = tmp_path / "live"
