@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import settings
+
 DATASETS = ("mnist", "fashion", "toy1010", "ring", "edges2shoes", "horse2zebra")
 
 MNIST_CLASSES = [str(i) for i in range(10)]
@@ -69,14 +71,12 @@ def default_data_dir() -> Path:
 def data_dir() -> Path:
     """``$GENAPP_DATA_DIR`` when set (CI and this project's machines point it at the shared copy),
     else :func:`default_data_dir`."""
-    named = os.environ.get("GENAPP_DATA_DIR", "").strip()
-    return Path(named).expanduser() if named else default_data_dir()
+    return settings.path("GENAPP_DATA_DIR") if settings.is_set("GENAPP_DATA_DIR") else default_data_dir()
 
 
 def cache_dir() -> Path:
     """Decoded image folders and torchvision's downloads (``$GENAPP_CACHE_DIR`` when set)."""
-    named = os.environ.get("GENAPP_CACHE_DIR", "").strip()
-    return Path(named).expanduser() if named else user_cache_root() / "genapp"
+    return settings.path("GENAPP_CACHE_DIR") if settings.is_set("GENAPP_CACHE_DIR") else user_cache_root() / "genapp"
 
 
 OFFLINE_SWITCHES = ("HF_HUB_OFFLINE", "GENAPP_OFFLINE")
@@ -103,7 +103,7 @@ def _missing(what: str, expected: str, cause: BaseException | None = None) -> Da
     else:
         why = f"fetching it failed ({type(cause).__name__}: {cause})" if cause is not None else "it could not be fetched"
         fix = "try again online"
-    named = "GENAPP_DATA_DIR" if os.environ.get("GENAPP_DATA_DIR", "").strip() else "the default folder"
+    named = "GENAPP_DATA_DIR" if settings.is_set("GENAPP_DATA_DIR") else "the default folder"
     return DataMissingError(
         f"The {what} data is missing: expected {expected} in {folder} ({named}); {why}. Copy the files "
         f"there, {fix}, or set GENAPP_DATA_DIR to a folder that holds them.")
@@ -159,7 +159,7 @@ def _download_archive(name: str) -> None:
     import zipfile
 
     env, default, keep = ARCHIVES[name]
-    url = os.environ.get(env, default)
+    url = settings.text(env, default)
     root = data_dir()
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=root) as tmp:

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import gradio as gr
 
@@ -212,7 +211,7 @@ class StudioBlocks(gr.Blocks):
         kwargs.setdefault("run_history", False)
         # Refuse oversized uploads at the door, before Gradio stores them (load_image refuses
         # them again, with our message, for anything that gets through).
-        kwargs.setdefault("max_file_size", os.environ.get("GENAPP_MAX_FILE_SIZE", "25mb"))
+        kwargs.setdefault("max_file_size", settings.text("GENAPP_MAX_FILE_SIZE"))
         return super().launch(*args, **kwargs)
 
     async def process_api(self, *args, **kwargs):

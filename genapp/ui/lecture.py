@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import hmac
 import inspect
-import os
 import threading
 import time
 from typing import Any, Callable
 
 import gradio as gr
+
+from genapp import settings
 
 from .i18n import t
 
@@ -44,11 +45,11 @@ class LectureLocked(PermissionError):
 
 def enabled() -> bool:
     """Lecture mode is on when the environment holds a non-empty admin token."""
-    return bool(os.environ.get(ENV, "").strip())
+    return settings.is_set(ENV)
 
 
 def token_ok(given: str | None) -> bool:
-    expected = os.environ.get(ENV, "").strip()
+    expected = settings.text(ENV)
     if not expected or not given:
         return False
     return hmac.compare_digest(str(given).strip().encode(), expected.encode())
