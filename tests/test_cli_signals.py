@@ -1,7 +1,7 @@
 """Ctrl-C on ``python -m train``: a real SIGINT sent to a real training process.
 
 The README promises that Ctrl-C stops after the current step with a checkpoint, as SIGTERM does
-(tests/test_core.py); the run must then continue from that checkpoint with ``--resume``.
+(tests/test_train_cli.py); the run must then continue from that checkpoint with ``--resume``.
 """
 from __future__ import annotations
 
