@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import torch
@@ -16,6 +17,10 @@ def test_registry_failed_run_leaves_others_serving(tmp_path, monkeypatch):
     def boom(batch):
         raise RuntimeError("the GPU caught fire")
     bad.model.train_step = boom
+    for _ in range(600):  # its thread takes the device's one slot (a busy machine may take a moment)
+        if bad.status != "queued":
+            break
+        time.sleep(0.05)
     good = reg.start("ring", steps=30, batch_size=16, device="cpu", overrides={"hidden": 8})
     assert good.status == "queued"  # one at a time: it waits behind the first
     with pytest.raises(RegistryBusy):
@@ -90,7 +95,7 @@ def test_public_limits_come_from_the_environment(tmp_path, monkeypatch):
 
 
 def test_loss_history_stays_whole_and_bounded():
-    from genapp.runs import HISTORY_POINTS, _thin_append
+    from genapp.runs.registry import HISTORY_POINTS, _thin_append
 
     hist: list = []
     for step in range(1, 50_001):
