@@ -3,7 +3,7 @@
     python bench/horse_zebra_sheet.py pretrained/horse2zebra-cyclegan /tmp/sheet.png
     python bench/horse_zebra_sheet.py runs_exp/h2z-128 /tmp/run.png      # a run's latest checkpoint
 
-Writes the sheet of ``translation_metrics.cyclegan_sheet`` (the first 16 held-out horses and the
+Writes the sheet of ``genapp.metrics.translation.cyclegan_sheet`` (the first 16 held-out horses and the
 zebras made from them, then the first 16 held-out zebras and the horses made from them) and prints
 ``cyclegan_metrics`` (judged by ``pretrained/judge-horse2zebra``) and the time per photo.
 """
@@ -19,7 +19,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import genapp  # noqa: E402
-from genapp import translation_metrics as tm  # noqa: E402
+from genapp.metrics import translation as tm  # noqa: E402
 from genapp.images import grid_image  # noqa: E402
 
 

@@ -1,22 +1,27 @@
-"""Metrics of the translation models: pix2pix L1 on held-out pairs, the horse/zebra judge, CycleGAN.
+"""Metrics of the translation models (genapp.metrics.translation): pix2pix on held-out pairs, the
+CycleGAN by the horse/zebra judge, and their sheets.
 
 Stub models that return the real answer (the held-out photo, a real zebra) stand in for perfect
-models, so every number has a known right answer; a tiny judge trains for a few steps.
+models, so every number has a known right answer; a tiny horse/zebra judge trains for a few steps.
 """
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import pytest
 import torch
 
-from genapp import metrics as M
-from genapp import translation_metrics as TM
 from genapp.data import load_dataset
+from genapp.metrics.horse_zebra import load_horse_zebra_judge, zebra_probability
+from genapp.metrics.report import evaluate
+from genapp.metrics.translation import (
+    colourfulness,
+    cyclegan_metrics,
+    cyclegan_sheet,
+    pix2pix_metrics,
+    pix2pix_sheet,
+)
 from genapp.models import build_model
 
-SIZE = 32  # the metrics run at the model's own resolution; small keeps the test fast
+from .conftest import SIZE
 
 
 class OraclePix2Pix:
@@ -36,7 +41,7 @@ class OraclePix2Pix:
 
 
 def test_pix2pix_l1_is_zero_for_a_perfect_model_and_positive_for_an_untrained_one():
-    perfect = TM.pix2pix_metrics(OraclePix2Pix())
+    perfect = pix2pix_metrics(OraclePix2Pix())
     assert perfect["heldout_pairs"] == 100 and perfect["image_size"] == SIZE
     assert perfect["l1"] == 0.0 and perfect["l1_outline"] == 0.0
     assert perfect["shape_iou"] == 1.0 and perfect["shape_iou_outline"] == 1.0
@@ -46,7 +51,7 @@ def test_pix2pix_l1_is_zero_for_a_perfect_model_and_positive_for_an_untrained_on
     assert 0.05 < perfect["l1_mean_train_photo"] < 0.5 and 0.05 < perfect["l1_edges_as_photo"] < 0.6
     torch.manual_seed(0)
     untrained = build_model("pix2pix", "edges2shoes", image_size=SIZE, ngf=8, ndf=8)
-    m = M.evaluate(untrained)  # the same numbers through the card protocol's entry point
+    m = evaluate(untrained)  # the same numbers through the card protocol's entry point
     assert m["family"] == "pix2pix" and 0.05 < m["l1"] < 1.0
 
 
@@ -55,71 +60,15 @@ def test_colourfulness_is_zero_for_grey_and_grows_with_colour():
     beige = torch.tensor([0.80, 0.72, 0.60]).view(1, 3, 1, 1).expand(1, 3, 8, 8)
     red_and_blue = torch.zeros(1, 3, 8, 8)
     red_and_blue[:, 0, :4], red_and_blue[:, 2, 4:] = 1.0, 1.0
-    c = TM.colourfulness(torch.cat([grey, beige, red_and_blue]))
+    c = colourfulness(torch.cat([grey, beige, red_and_blue]))
     assert c[0] == 0 and 0 < c[1] < 20 < c[2]  # beige: a little; half red, half blue: very
 
 
 def test_pix2pix_sheet_rows_are_edges_generated_outlines_generated_real():
-    grid, n = TM.pix2pix_sheet(OraclePix2Pix(), n=4)
+    grid, n = pix2pix_sheet(OraclePix2Pix(), n=4)
     assert n == 4 and grid.shape == (20, 3, SIZE, SIZE)
     assert torch.allclose(grid[4:8], grid[16:20]) and torch.allclose(grid[12:16], grid[16:20])  # the oracle's shoes are real
     assert grid[8:12].mean() > grid[0:4].mean() > grid[16:20].mean() * 0.5  # outlines: sparser lines than edge maps
-
-
-@pytest.fixture(scope="module")
-def tiny_judge(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("judge") / "judge-horse2zebra"
-    summary = TM.train_horse_zebra_judge(folder, image_size=SIZE, max_steps=30, batch_size=32, lr=3e-3, log=None)
-    return folder, summary
-
-
-def test_judge_trains_saves_and_loads_the_same(tiny_judge):
-    folder, summary = tiny_judge
-    assert summary["val_images"] == 107 + 133  # our held-out 10 % of trainA (horses) and trainB (zebras)
-    assert 0.0 <= summary["val_accuracy"] <= 1.0
-    assert sorted(p.name for p in folder.iterdir()) == ["config.json", "model.safetensors"]
-    config = json.loads((folder / "config.json").read_text())
-    assert config["kind"] == "judge" and config["dataset"] == "horse2zebra" and config["image_size"] == SIZE
-    judge = TM.load_horse_zebra_judge(folder)
-    x = torch.rand(5, 3, 80, 80)  # any size: resized to the judge's
-    p = TM.zebra_probability(judge, x)
-    assert p.shape == (5,) and ((0 <= p) & (p <= 1)).all()
-    assert torch.equal(p, TM.zebra_probability(TM.load_horse_zebra_judge(folder), x))
-    # a call never depends on the rest of the batch (eval-mode BatchNorm)
-    assert torch.allclose(p[:1], TM.zebra_probability(judge, x[:1]), atol=1e-6)
-
-
-def test_generator_artifacts_flaw_about_half_the_images_alike_for_both_classes():
-    gen = torch.Generator().manual_seed(0)
-    x = torch.rand(400, 3, SIZE, SIZE, generator=gen) * 0.6 + 0.2
-    y = TM.generator_artifacts(x, gen)
-    assert y.shape == x.shape and y.min() >= 0 and y.max() <= 1
-    changed = (y - x).abs().flatten(1).amax(1) > 1e-6
-    assert 0.4 < changed.float().mean() < 0.6   # p = 0.5, whatever the class (labels never enter)
-    c = TM.checkerboard(8, 4)
-    assert torch.equal(c[:2, :2], -torch.ones(2, 2)) and torch.equal(c[:2, 2:4], torch.ones(2, 2))  # 2-px squares
-    assert torch.equal(c[2:4, :2], torch.ones(2, 2))
-    assert torch.equal(TM.checkerboard(4, 2)[0], torch.tensor([-1.0, 1.0, -1.0, 1.0]))
-
-
-def test_the_shipped_judge_calls_zebra_only_for_stripes_a_person_would_see():
-    """What a person would not call a zebra, the judge must not either: a held-out horse under a
-    checkerboard, noise or blur, downscaled, or recoloured with a zebra photo's savanna palette;
-    and a zebra whose stripes are blurred away (downscaled to 16 px and back). The 64-px judge
-    called 85.7 % of those stripeless zebras zebra, and so passed blurry translations."""
-    judge = TM.load_horse_zebra_judge(Path(__file__).resolve().parent.parent / "pretrained" / "judge-horse2zebra")
-    val = load_dataset("horse2zebra", "val", 128)
-    calls = TM.artifact_calls(judge, val.tensors["a"].float() / 255.0, val.tensors["b"].float() / 255.0)
-    assert max(v for k, v in calls.items() if k.startswith("horses")) < 0.2, calls
-    assert calls["zebras_without_stripes_judged_zebra"] < 0.1, calls
-    # ... while a zebra with a generator's flaws over its stripes is still mostly a zebra
-    assert max(v for k, v in calls.items() if k.startswith("zebras_judged_horse")) < 0.4, calls
-    assert judge.config.image_size >= 128 and judge.config.val_accuracy > 0.8
-
-
-def test_missing_judge_names_the_command(tmp_path):
-    with pytest.raises(FileNotFoundError, match="train-judge --dataset horse2zebra"):
-        TM.load_horse_zebra_judge(tmp_path / "nowhere")
 
 
 class SwapCycleGAN:
@@ -141,28 +90,28 @@ class SwapCycleGAN:
         return other[idx], x.clone()
 
 
-def test_cyclegan_metrics_against_a_perfect_swap(tiny_judge):
-    judge = TM.load_horse_zebra_judge(tiny_judge[0])
-    m = TM.cyclegan_metrics(SwapCycleGAN(), judge=judge)
+def test_cyclegan_metrics_against_a_perfect_swap(tiny_horse_zebra_judge):
+    judge = load_horse_zebra_judge(tiny_horse_zebra_judge[0])
+    m = cyclegan_metrics(SwapCycleGAN(), judge=judge)
     assert m["heldout_horses"] > 100 and m["heldout_zebras"] > 100
     assert m["cycle_l1_horse"] == 0.0 and m["cycle_l1_zebra"] == 0.0
     # translated horses are real zebras: the judge calls them zebra exactly as often as it calls
     # the first held-out zebras zebra
     val = load_dataset("horse2zebra", "val", SIZE)
     zebras = val.tensors["b"][:m["heldout_horses"]].float() / 255.0
-    expected = float((TM.zebra_probability(judge, zebras) >= 0.5).float().mean())
+    expected = float((zebra_probability(judge, zebras) >= 0.5).float().mean())
     assert m["horse2zebra_judged_zebra"] == pytest.approx(expected, abs=1e-4)
     for key in ("horses_judged_zebra_untranslated", "zebra2horse_judged_horse", "zebras_judged_horse_untranslated"):
         assert 0.0 <= m[key] <= 1.0
 
 
-def test_cyclegan_evaluate_with_an_untrained_model(tiny_judge, monkeypatch):
-    monkeypatch.setenv("GENAPP_PRETRAINED_DIR", str(tiny_judge[0].parent))
+def test_cyclegan_evaluate_with_an_untrained_model(tiny_horse_zebra_judge, monkeypatch):
+    monkeypatch.setenv("GENAPP_PRETRAINED_DIR", str(tiny_horse_zebra_judge[0].parent))
     torch.manual_seed(0)
     model = build_model("cyclegan", "horse2zebra", image_size=SIZE, ngf=8, ndf=8, n_blocks=1)
-    m = M.evaluate(model)
+    m = evaluate(model)
     assert m["family"] == "cyclegan" and m["cycle_l1_horse"] > 0.01
-    grid, n = TM.cyclegan_sheet(model, n=4, row=2)
+    grid, n = cyclegan_sheet(model, n=4, row=2)
     assert n == 2 and grid.shape == (16, 3, SIZE, SIZE)
     val = load_dataset("horse2zebra", "val", SIZE)
     # the first unseen horses (not a pick), each row of photos followed by what the model made of them
