@@ -15,15 +15,13 @@ import genapp
 PRETRAINED = Path(__file__).resolve().parent.parent / "pretrained"
 FOLDERS = sorted(p for p in PRETRAINED.iterdir() if p.is_dir()) if PRETRAINED.exists() else []
 MODELS = [p for p in FOLDERS if json.loads((p / "config.json").read_text()).get("kind") != "judge"]
-DESIGN_NAMES = {"mnist-dcgan", "fashion-dcgan", "mnist-cgan", "fashion-cgan", "mnist-vae", "mnist-wgan",
-                "mnist-gan", "edges2shoes-pix2pix", "horse2zebra-cyclegan"}
 
 
-def test_pretrained_stays_small_and_uses_the_design_names():
+def test_pretrained_stays_small_and_uses_the_shipped_names():
     total = sum(f.stat().st_size for f in PRETRAINED.rglob("*") if f.is_file())
     assert total < 100 * 2**20, f"pretrained/ holds {total / 2**20:.1f} MB"
     for folder in MODELS:
-        assert folder.name in DESIGN_NAMES, folder.name
+        assert folder.name in genapp.PRETRAINED_NAMES, folder.name
     assert not list(PRETRAINED.rglob("*.bin")) and not list(PRETRAINED.rglob("*.pt")), "safetensors only"
 
 
