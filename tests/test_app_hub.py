@@ -223,19 +223,19 @@ def test_offline_a_hub_id_falls_back_to_the_pretrained_model_and_says_so(client,
 # ---------------------------------------------------------------- pushing while training
 def test_a_running_training_pushes_periodically_and_stops_when_it_ends(client, fake_hub, app_env, monkeypatch,
                                                                        caplog, capfd):
-    from genapp.ui.tabs import train as train_tab
+    from genapp.ui.tabs import train_hub
 
     caplog.set_level(logging.INFO)
     run_id = client.predict("toy1010", "toy1010", 3000, 8, None, 0, api_name="/train_start")
     _, error, _ = call(client, run_id, "alice/live", TOKEN, 1, api_name="/push_periodically")
     assert "between 5 and 1440 minutes" in error  # never every step, nor every minute
 
-    monkeypatch.setattr(train_tab, "MIN_PUSH_MINUTES", 0.0)  # a test cannot wait 5 minutes
+    monkeypatch.setattr(train_hub, "MIN_PUSH_MINUTES", 0.0)  # a test cannot wait 5 minutes
     started, error, _ = call(client, run_id, "alice/live", TOKEN, 0.005, api_name="/push_periodically")
     assert error is None and started.startswith(f"Pushing run {run_id} to alice/live every 0.005 minutes")
 
     end = time.monotonic() + 300  # a 3,000-step toy run; minutes on a busy 2-core machine
-    while run_id in train_tab._pushers or run_id not in train_tab._push_notes:  # the run ends, the pusher stops
+    while run_id in train_hub._pushers or run_id not in train_hub._push_notes:  # the run ends, the pusher stops
         assert time.monotonic() < end, "the periodic push did not stop with the run"
         time.sleep(0.3)
     status, _ = client.predict(run_id, api_name="/train_status")

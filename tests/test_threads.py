@@ -210,7 +210,7 @@ def test_trainer_applies_the_governors_counts_and_reports_them(tmp_path):
 
 
 def test_the_train_tab_says_when_a_run_gave_up_a_core():
-    from genapp.ui.tabs.train import status_markdown
+    from genapp.ui.tabs.train_live import status_markdown
 
     snap = {"status": "running", "run_id": "00001-dcgan-mnist", "step": 10, "total_steps": 400,
             "images_per_s": 300.0, "eta_s": 40.0, "elapsed_s": 2.0, "family": "dcgan"}

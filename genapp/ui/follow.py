@@ -27,7 +27,7 @@ from genapp.runs import ACTIVE, Run, registry
 from . import lecture, presets
 from .i18n import t
 from .tabs import race as race_tab
-from .tabs.train import run_ids, runs_table
+from .tabs.train_live import run_ids, runs_table
 
 FOLLOW_S = 2.0   # seconds between a page's looks at the registry: "within a few seconds", cheaply
 

@@ -19,7 +19,8 @@ from .i18n import t
 from .learn_text import LATEX_DELIMITERS, LESSONS
 from .tabs import lab as lab_tab
 from .tabs import race as race_tab
-from .tabs.train import datasets_for, default_lr, runs_table
+from .tabs.train import datasets_for, default_lr
+from .tabs.train_live import runs_table
 
 
 # ---------------------------------------------------------------- Learn panels

@@ -38,8 +38,8 @@ from ..common import (
     tab_intro,
     user_errors,
 )
-from ..tabs.conditional import grid_with_row_labels
 from ..i18n import t
+from .conditional import grid_with_row_labels
 
 MAX_COUNT = 64
 MAX_STEPS = 16

@@ -26,10 +26,10 @@ from genapp.runs import ACTIVE, Run, registry
 
 from .. import lecture, presets
 from ..common import UserError, user_errors
-from ..learn_text import LATEX_DELIMITERS
-from ..tabs.autoencoder import label_rows
-from ..tabs.train import class_chart, class_plot, status_text
 from ..i18n import phrase, t, tr
+from ..learn_text import LATEX_DELIMITERS
+from .autoencoder import label_rows
+from .train_live import class_chart, class_plot, status_text
 
 PRESET_KEYS = tuple(presets.PRESETS)
 _current: dict = {"preset": "", "runs": []}   # the race on show (process-wide, like the runs)
