@@ -95,7 +95,7 @@ def test_public_limits_come_from_the_environment(tmp_path, monkeypatch):
 
 
 def test_loss_history_stays_whole_and_bounded():
-    from genapp.runs.registry import HISTORY_POINTS, _thin_append
+    from genapp.runs.run import HISTORY_POINTS, _thin_append
 
     hist: list = []
     for step in range(1, 50_001):

@@ -125,26 +125,27 @@ def test_lab_handlers_keep_the_model_in_the_session_state():
 def test_presets_are_races_of_the_right_runs():
     from genapp.ui.presets import PRESETS
 
-    mc = PRESETS["mode_collapse"]
-    assert [(s.family, s.dataset) for s in mc.runs] == [("ring", "ring"), ("wgan", "ring")]
-    assert mc.runs[1].overrides["penalty"] == "gp" and mc.metric == "modes"
-    for preset in PRESETS.values():
-        a, b = preset.runs
+    def specs(key):
+        return [side.spec for side in PRESETS[key].runs]
+
+    mc = specs("mode_collapse")
+    assert [(s.family, s.dataset) for s in mc] == [("ring", "ring"), ("wgan", "ring")]
+    assert mc[1].overrides["penalty"] == "gp" and PRESETS["mode_collapse"].metric == "modes"
+    for key in PRESETS:
+        a, b = specs(key)
         assert a.seed == b.seed and a.dataset == b.dataset and a.steps == b.steps  # same data, same seed
         assert a.batch_size == b.batch_size and a.overrides.get("latent_dim") == b.overrides.get("latent_dim")
-    assert PRESETS["strong_d"].runs[1].overrides == {"d_steps": 5}
-    assert PRESETS["high_lr"].runs[1].lr >= 10 * PRESETS["high_lr"].runs[0].lr
-    assert {s.family for s in PRESETS["cgan_vs_gan"].runs} == {"cgan", "dcgan"}
+    assert specs("strong_d")[1].overrides == {"d_steps": 5}
+    assert specs("high_lr")[1].lr >= 10 * specs("high_lr")[0].lr
+    assert {s.family for s in specs("cgan_vs_gan")} == {"cgan", "dcgan"}
 
 
 def test_mode_collapse_race_starts_from_the_same_weights():
-    from genapp.models import build_model
     from genapp.ui.presets import PRESETS
 
     nets = []
-    for spec in PRESETS["mode_collapse"].runs:
-        torch.manual_seed(spec.seed)  # what the registry does before building a run's model
-        nets.append(build_model(spec.family, spec.dataset, lr=spec.lr, **spec.overrides))
+    for side in PRESETS["mode_collapse"].runs:
+        nets.append(side.spec.build())  # what the registry does: seeded from the spec's seed
     gan, wgan = nets
     assert gan.loss == "bce" and wgan.loss == "wasserstein"
     assert _same(_params(gan.generator), _params(wgan.generator))

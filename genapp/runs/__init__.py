@@ -2,7 +2,8 @@
 watches (``registry``), and how the runs of a race take turns (``lockstep``)."""
 from __future__ import annotations
 
-from .registry import (ACTIVE, HISTORY_POINTS, STATUS_NAME, RegistryBusy, Run, RunRegistry, registry, reset_registry)
+from .registry import RegistryBusy, RunRegistry, registry, reset_registry
+from .run import ACTIVE, HISTORY_POINTS, STATUS_NAME, Run
 from .spec import MAX_SEED, RunSpec, check_settings, limits, next_run_id, runs_root
 
 __all__ = ["ACTIVE", "HISTORY_POINTS", "STATUS_NAME", "RegistryBusy", "Run", "RunRegistry", "RunSpec", "MAX_SEED", "registry",

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING
 
 import torch
 
-if TYPE_CHECKING:
-    from .registry import Run
+from .run import Run
 
 
 class SharedSlot:
