@@ -61,10 +61,13 @@ import torch
 import torch.nn.functional as F
 
 from .data import CLASS_NAMES
+from .models import FAMILIES as MODEL_FAMILIES
 from .models.base import from_tanh_space, seeded_noise
 
 ATTRIBUTES = ("thickness", "slant")
-FAMILIES = ("dcgan", "gan", "wgan")       # the unconditional image GANs
+# The unconditional image GANs: a z to move, a picture the judge can read, no class input.
+FAMILIES = tuple(f for f, c in MODEL_FAMILIES.items()
+                 if c.kind == "image" and c.has_discriminator and c.has_latent and not c.conditional)
 DATASETS = ("mnist", "fashion")           # those with a judge classifier
 MAX_AMOUNT = 3.0
 MAX_FRAMES = 16
@@ -129,8 +132,8 @@ def check_steerable(model) -> None:
     """A message for a model that cannot be steered (the wrong family or dataset)."""
     family = getattr(model, "family", type(model).__name__)
     dataset = getattr(getattr(model, "config", None), "dataset", None)
-    if family == "cgan":
-        raise ValueError(f"This is a cgan model: it is told the class as an input, so it needs no steering -- "
+    if getattr(model, "conditional", False):
+        raise ValueError(f"This is a {family} model: it is told the class as an input, so it needs no steering -- "
                          f"use generate(n, seed, label=...). Steering works on the unconditional image GANs "
                          f"({', '.join(FAMILIES)}).")
     if family not in FAMILIES or getattr(model, "kind", "image") != "image":

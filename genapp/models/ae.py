@@ -29,6 +29,7 @@ class AEConfig(ModelConfig):
 
 
 class AutoEncoder(GenerativeModel):
+    playground = "latent"
     title: ClassVar[str] = 'a convolutional autoencoder'
     family = "ae"
     bf16_pays = False  # too small: see GenerativeModel.bf16_pays

@@ -116,6 +116,8 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
     preview_rows: ClassVar[tuple[tuple[str, int], ...]] = ()  # the live grid's captioned rows, top down
     live_lr: ClassVar[float | None] = None       # the Train tab's start where it differs from the recipe
     live_batch_size: ClassVar[int | None] = None  # (a lecture minute on a laptop CPU: genapp/runs/spec.py)
+    playground: ClassVar[str] = ""          # the app tab that plays with its models (latent, conditional, ...)
+    has_latent_map: ClassVar[bool] = False      # the Train tab's latent map and decoder samples (a VAE's 2-D view)
     quality_metrics: ClassVar[str] = "judge"  # what genapp.metrics measures: judge | ring | paired | horse_zebra | ""
     directions: ClassVar[tuple[str, ...]] = ()  # translate()'s direction choices, its default first (the card's example)
     # train_step returns its statistics as 0-dim tensors, not floats, so the step never waits for

@@ -39,6 +39,7 @@ class CGANConfig(ModelConfig):
 
 
 class CGAN(Stabilized, AdversarialModel):
+    playground = "conditional"
     title: ClassVar[str] = 'a conditional GAN (Mirza & Osindero 2014)'
     live_lr: ClassVar[float | None] = 0.001
     live_batch_size: ClassVar[int | None] = 32

@@ -65,6 +65,7 @@ class ImagePool:
 
 
 class CycleGAN(AdversarialModel):
+    playground = "horse"
     title: ClassVar[str] = 'CycleGAN unpaired image-to-image translation (Zhu et al. 2017)'
     live_note: ClassVar[str] = 'Rows: horses, as zebras, cycled back; zebras, as horses, cycled back.'
     family = "cyclegan"

@@ -52,6 +52,7 @@ class DCGANConfig(ModelConfig):
 
 
 class DCGAN(Stabilized, AdversarialModel):
+    playground = "latent"
     title: ClassVar[str] = 'a deep convolutional GAN (Radford et al. 2016)'
     live_lr: ClassVar[float | None] = 0.001
     live_batch_size: ClassVar[int | None] = 32

@@ -30,6 +30,7 @@ class GANConfig(ModelConfig):
 
 
 class GAN(AdversarialModel):
+    playground = "latent"
     title: ClassVar[str] = 'an MLP GAN (Goodfellow et al. 2014)'
     live_batch_size: ClassVar[int | None] = 32
     family = "gan"

@@ -36,6 +36,7 @@ class Pix2PixConfig(ModelConfig):
 
 
 class Pix2Pix(AdversarialModel):
+    playground = "sketch"
     title: ClassVar[str] = 'pix2pix paired image-to-image translation (Isola et al. 2017)'
     live_note: ClassVar[str] = 'Rows: edges, generated shoes, real shoes.'
     family = "pix2pix"

@@ -28,6 +28,8 @@ class VAEConfig(ModelConfig):
 
 
 class VAE(GenerativeModel):
+    has_latent_map = True
+    playground = "latent"
     title: ClassVar[str] = 'a variational autoencoder (Kingma & Welling 2014)'
     family = "vae"
     Config = VAEConfig

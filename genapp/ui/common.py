@@ -38,6 +38,7 @@ from PIL import Image
 import genapp
 from genapp import api, checkpoints, hub
 from genapp.images import MAX_BYTES, grid_image, load_image
+from genapp.models import FAMILIES
 from genapp.runs import RegistryBusy, registry
 from genapp.threads import serve_threads, use_threads
 
@@ -46,14 +47,18 @@ from .i18n import EN, message, tr
 
 log = logging.getLogger("genapp.ui")
 
-# Which pretrained models each playground offers (DESIGN.md's names) and which families fit it.
-LATENT_FAMILIES = ("dcgan", "gan", "wgan", "vae", "ae", "dae")
+def _playground(name: str, *pretrained: str) -> dict[str, tuple[str, ...]]:
+    """A playground's pretrained models, and the families that declare it (``playground``)."""
+    return {"pretrained": pretrained, "families": tuple(f for f, c in FAMILIES.items() if c.playground == name)}
+
+
+# Which pretrained models each playground (app tab) offers.
 PLAYGROUNDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "latent": {"pretrained": ("mnist-dcgan", "fashion-dcgan", "mnist-gan", "mnist-wgan", "mnist-vae"),
-               "families": LATENT_FAMILIES},
-    "conditional": {"pretrained": ("fashion-cgan", "mnist-cgan"), "families": ("cgan",)},
-    "sketch": {"pretrained": ("edges2shoes-pix2pix",), "families": ("pix2pix",)},
-    "horse": {"pretrained": ("horse2zebra-cyclegan",), "families": ("cyclegan",)},
+    "latent": _playground("latent", "mnist-dcgan", "fashion-dcgan", "mnist-gan", "mnist-wgan", "mnist-vae"),
+    "conditional": _playground("conditional", "fashion-cgan", "mnist-cgan"),
+    "sketch": _playground("sketch", "edges2shoes-pix2pix"),
+    "horse": _playground("horse", "horse2zebra-cyclegan"),
+    "pixelcnn": _playground("pixelcnn", "mnist-pixelcnn"),
 }
 USABLE_RUN_STATUSES = ("finished", "stopped", "interrupted")
 
@@ -229,7 +234,8 @@ def pretrained_present(name: str) -> bool:
 
 def missing_message(name: str) -> str:
     """'The pretrained model X is not in ...; train it with: python -m train ...' (from the core)."""
-    if name not in api.PRETRAINED_NAMES or pretrained_present(name):  # only the fixed names, never a path
+    shipped = {*api.PRETRAINED_NAMES, *(n for spec in PLAYGROUNDS.values() for n in spec["pretrained"])}
+    if name not in shipped or pretrained_present(name):  # only the fixed names, never a path
         return ""
     return hub.missing_pretrained(name)
 

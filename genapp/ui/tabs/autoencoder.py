@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from genapp.drawing import upscale_for_display
 from genapp.images import make_grid, to_pil
-from genapp.models import model_class
+from genapp.models import FAMILIES, model_class
 from genapp.runs import registry
 
 from ..common import UserError, as_int, as_seed, user_errors
@@ -82,13 +82,18 @@ def label_rows(img: Image.Image | None, family: str) -> Image.Image | None:
 
 
 # ---------------------------------------------------------------- VAE: latent map and sampling
+def _has_latent_map(family: str | None) -> bool:
+    """Whether ``family`` declares the 2-D latent map and decoder samples (``has_latent_map``: the VAE)."""
+    return family in FAMILIES and FAMILIES[family].has_latent_map
+
+
 def _vae_of_run(run_id: str):
     """The watched run's VAE: the live model while it trains, else its saved weights."""
     run_id = (run_id or "").strip()
     if not run_id:
         raise UserError("No run selected: start a vae run, or pick one to watch.")
     run = registry().get(run_id)
-    if run.family != "vae":
+    if not _has_latent_map(run.family):
         raise UserError(f"Run {run.id} is a {run.family} run; the latent map and sampling need a vae run.")
     if run.model is not None:
         return run.model  # read-only use while the trainer updates it: a map from mid-step weights is fine
@@ -142,7 +147,7 @@ def wire(box: dict, run_id, family) -> None:
             watched = registry().get((rid or "").strip()).family
         except KeyError:
             watched = None
-        return gr.Accordion(visible="vae" in (fam, watched))
+        return gr.Accordion(visible=_has_latent_map(fam) or _has_latent_map(watched))
 
     family.change(show, [family, run_id], box["panel"], api_visibility="private", show_progress="hidden")
     run_id.change(show, [family, run_id], box["panel"], api_visibility="private", show_progress="hidden")
