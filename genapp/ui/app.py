@@ -23,6 +23,7 @@ from .tabs import control as control_tab
 from .tabs import horse as horse_tab
 from .tabs import lab as lab_tab
 from .tabs import latent as latent_tab
+from .tabs import pixelcnn as pixelcnn_tab
 from .tabs import race as race_tab
 from .tabs import sketch as sketch_tab
 from .tabs import train as train_tab
@@ -55,6 +56,7 @@ PAD_CSS = """
 #sketch-pad .toolbar-wrap .half-container:last-child { border-top: none;
   border-left: 1px solid var(--block-border-color); }
 """
+PAD_CSS += PAD_CSS.replace("#sketch-pad", "#pcnn-pad")  # the PixelCNN tab's pad for digits: the same square
 
 # Phones: Gradio hides "Use via API" below 640 px, though the title points to it (shown at every
 # width here: Gradio keeps a rule inside @media only for elements of the page's main part, and
@@ -78,7 +80,7 @@ table th .header { word-break: keep-all; overflow-wrap: normal; }
 # for each pad as it appears on screen; a tool they pick afterwards (the eraser) stays theirs.
 HEAD = """<script>
 (() => {
-  const pick = () => document.querySelectorAll('#sketch-pad').forEach(pad => {
+  const pick = () => document.querySelectorAll('#sketch-pad, #pcnn-pad').forEach(pad => {
     if (pad.dataset.brushPicked) return;
     const brush = pad.querySelector('button[aria-label="Brush"]');
     if (brush && brush.offsetParent !== null) { brush.click(); pad.dataset.brushPicked = '1'; }
@@ -182,11 +184,9 @@ def calm_queue(demo: gr.Blocks) -> None:
     """Let Gradio's queue poll less often, so that an idle app leaves the CPU alone.
 
     On Linux Gradio's queue checks for new events every 1 ms and for progress every 10 ms while
-    it waits: about 1,100 wakeups a second, 7-10 % of a core on the 2-core lecture machine with
-    nobody using the app (and the same share taken from a training run under load). At 5 ms and
-    50 ms an idle app used 4.2 % instead of 9.6 % in the same measurement, and 16 users calling
-    ``/generate`` with a run active saw the same latency (``bench/load.py``, alternating A/B runs;
-    docs/PERFORMANCE.md section 9); a call waits at most 5 ms more for its turn.
+    it waits: about 1,100 wakeups a second, 7-10 % of a core with nobody using the app. At 5 ms
+    and 50 ms an idle app uses about half that, with the same latency under load
+    (``bench/load.py``); a call waits at most 5 ms more for its turn.
     ``GENAPP_QUEUE_POLL_MS`` sets the first. If a Gradio version no longer has these settings,
     nothing is changed.
     """
@@ -238,7 +238,8 @@ class StudioBlocks(gr.Blocks):
 
 
 def build_app() -> gr.Blocks:
-    """GAN Studio: Train (live), Latent, Conditional, Sketch -> shoe, Horse <-> zebra, Lab, Race."""
+    """GAN Studio: Train (live), Latent, Conditional, Control, Sketch -> shoe, Horse <-> zebra, PixelCNN,
+    Lab, Race."""
     atomic_image_cache.install()  # identical outputs at the same time must not truncate each other's files
     lazy_session_config.install()  # a new session (page load, REST call) no longer builds every block's config
     with StudioBlocks(title="GAN Studio") as demo:
@@ -265,15 +266,19 @@ def build_app() -> gr.Blocks:
             with gr.Tab(t("tab_horse"), id="horse", elem_id="tab-horse") as horse_page:
                 teaching.learn_panel("cyclegan", "horse-learn")
                 horse = horse_tab.build()
+            with gr.Tab(t("tab_pixelcnn"), id="pixelcnn", elem_id="tab-pixelcnn") as pixelcnn_page:
+                teaching.learn_panel("pixelcnn", "pixelcnn-learn")
+                pixelcnn = pixelcnn_tab.build()
             with gr.Tab(t("tab_lab"), id="lab", elem_id="tab-lab") as lab_page:
                 lab_learn = teaching.learn_panel("lab", "lab-learn", extra="ring")
                 lab = lab_tab.build()
             with gr.Tab(t("tab_race"), id="race", elem_id="tab-race") as race_page:
                 race = race_tab.build()
 
-        playgrounds = (("latent", latent), ("conditional", cond), ("sketch", sketch), ("horse", horse))
+        playgrounds = (("latent", latent), ("conditional", cond), ("sketch", sketch), ("horse", horse),
+                       ("pixelcnn", pixelcnn))
         # Opening a playground refreshes its model list: a run finished a minute ago shows up.
-        for (name, tab), page in zip(playgrounds, (latent_page, cond_page, sketch_page, horse_page)):
+        for (name, tab), page in zip(playgrounds, (latent_page, cond_page, sketch_page, horse_page, pixelcnn_page)):
             opened = page.select(lambda cur, _name=name: (picker_update(_name, cur), notice(_name)), tab["model"],
                                  [tab["model"], tab["notice"]], api_visibility="private", show_progress="hidden")
             # A playground shows its model at work the first time it is opened (the latent and
@@ -295,7 +300,8 @@ def build_app() -> gr.Blocks:
                            api_visibility="private")
 
         pages = {"train": train_page, "latent": latent_page, "conditional": cond_page, "sketch": sketch_page,
-                 "horse": horse_page, "lab": lab_page, "race": race_page, "control": control_page}
+                 "horse": horse_page, "lab": lab_page, "race": race_page, "control": control_page,
+                 "pixelcnn": pixelcnn_page}
         teaching.wire(demo, tabs=tabs, pages=pages, lecturer=lecturer, link=link, train=train,
                       train_learn=train_learn, vae_box=vae_box, latent=latent, cond=cond, sketch=sketch, horse=horse,
                       lab=lab, lab_learn=lab_learn, race=race, loaded=loaded)

@@ -1,7 +1,7 @@
 """Conditional: a class and a seed -> a grid of that class; "same z, every class" shows one style
 carried across all ten classes (the label changes, z does not).
 
-Endpoints: ``/conditional`` (DESIGN.md) and ``/every_class``.
+Endpoints: ``/conditional`` (docs/API.md) and ``/every_class``.
 """
 from __future__ import annotations
 

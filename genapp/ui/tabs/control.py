@@ -7,7 +7,7 @@ from ``generate`` (left) to the steered images (right); the bars show every feat
 and after, so entanglement is visible: pushing "thickness" also changes what the judge reads.
 ``keep others`` adds the course's remedy (see ``genapp/steering.py``).
 
-Endpoint: ``/control`` (DESIGN.md): model name, seed, feature, amount, keep_others -> the strip,
+Endpoint: ``/control`` (docs/API.md): model name, seed, feature, amount, keep_others -> the strip,
 the bars (HTML) and the scores (JSON).
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@ VAE, trained with a 2-D latent, also draws its whole latent space as a map.
 A dcgan trained with a categorical code (InfoGAN, ``--set codes=10``, as the shipped mnist-dcgan)
 also shows its code: one row per category, with what the judge classifier sees in it.
 
-Endpoints: ``/generate``, ``/interpolate``, ``/arithmetic`` (DESIGN.md), ``/latent_map`` and
+Endpoints: ``/generate``, ``/interpolate``, ``/arithmetic`` (docs/API.md), ``/latent_map`` and
 ``/categories``.
 """
 from __future__ import annotations

@@ -5,7 +5,7 @@ starts, stops and *reads* runs, so any number of visitors can watch the same one
 polls once a second while a run is being watched, and each tick sends only what changed (the
 sample grid when a new one is saved, the curves when new steps came in).
 
-Endpoints: ``/train_start``, ``/train_status``, ``/train_stop``, ``/push_to_hub`` (DESIGN.md), and
+Endpoints: ``/train_start``, ``/train_status``, ``/train_stop``, ``/push_to_hub`` (docs/API.md), and
 ``/push_periodically`` / ``/stop_periodic_push`` for a run still training.
 
 The live view is ``train_live``, the Hub panel ``train_hub``.

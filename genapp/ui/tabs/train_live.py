@@ -242,7 +242,7 @@ def live_view(run_id: str, seen: dict | None):
         quality,
         *(class_plot_update(run) if new_sample else (skip, skip)),
         # The raw JSON (a closed panel) with each grid, not each tick: redrawing its tree every
-        # second cost a watched run 14 % of its speed on 2 cores (PERFORMANCE.md, section 12).
+        # second slowed a watched run on 2 cores (bench/live_view_cost.py).
         snap if new_sample or status_changed or not active else skip,
         runs_table() if status_changed or new_sample or not active else skip,  # its step column too
         timeline,
