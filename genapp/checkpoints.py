@@ -27,7 +27,10 @@ SAMPLES_DIR = "samples"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
-def _atomic(path: Path, write) -> None:
+def atomic_write(path: Path, write, durable: bool = True) -> None:
+    """Write ``path`` through ``write(file)`` into a temp file beside it, then rename it over
+    ``path``: a reader (another thread, a browser download) sees the old file or the new, never
+    half of one. ``durable``: fsync first (checkpoints; a cache of pictures need not)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -35,7 +38,8 @@ def _atomic(path: Path, write) -> None:
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)  # atomic on POSIX: readers see the old file or the new, never half
     except BaseException:
         try:
@@ -45,8 +49,8 @@ def _atomic(path: Path, write) -> None:
         raise
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    _atomic(path, lambda f: f.write(data))
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    atomic_write(path, lambda f: f.write(data), durable)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from . import settings
+from .checkpoints import atomic_write
 
 DATASETS = ("mnist", "fashion", "toy1010", "ring", "edges2shoes", "horse2zebra")
 
@@ -241,9 +242,7 @@ def _cached(key: str, build):
     arrays = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, **{f"a{i}": a for i, a in enumerate(arrays)})
-        os.replace(tmp, path)
+        atomic_write(path, lambda f: np.savez(f, **{f"a{i}": a for i, a in enumerate(arrays)}), durable=False)
     except OSError:
         pass  # a read-only home is fine: we just decode again next time
     return arrays
@@ -393,11 +392,18 @@ class BatchStream:
 
     Shuffling uses its own seeded generator, so the same seed gives the same batches, and the
     position can be restored on resume by replaying ``steps`` draws cheaply (indices only).
+    Under ``world`` processes (``genapp.distributed``) every rank draws the same order and takes
+    its own slice ``rank`` of each global batch of ``batch_size * world``: disjoint shards whose
+    union is the batch one process of that size would take.
     """
 
-    def __init__(self, dataset: Dataset, batch_size: int, seed: int = 0, device: str | torch.device = "cpu"):
+    def __init__(self, dataset: Dataset, batch_size: int, seed: int = 0, device: str | torch.device = "cpu",
+                 rank: int = 0, world: int = 1):
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1.")
+        if not 0 <= rank < world:
+            raise ValueError(f"rank must be in 0..{world - 1} (got {rank}).")
+        self.rank, self.world = rank, world
         self.ds = dataset.to(device) if not dataset.synthetic else dataset
         self.device = torch.device(device)
         self.batch_size = batch_size
@@ -407,16 +413,18 @@ class BatchStream:
 
     @property
     def steps_per_epoch(self) -> int:
-        return max(1, len(self.ds) // self.batch_size)
+        return max(1, len(self.ds) // (self.batch_size * self.world))
 
     def _take(self, key: str, n_items: int) -> torch.Tensor:
-        if key not in self._perm or self._pos[key] + self.batch_size > len(self._perm[key]):
+        whole = self.batch_size * self.world  # the global batch; this rank keeps its slice
+        if key not in self._perm or self._pos[key] + whole > len(self._perm[key]):
             # Drawn on the CPU (seeded, the same on every device) and moved once an epoch: a copy
             # of each step's indices to a GPU would make the host wait for the GPU every step.
             self._perm[key] = torch.randperm(n_items, generator=self.gen).to(self.device)
             self._pos[key] = 0
         p = self._pos[key]
-        self._pos[key] = p + self.batch_size
+        self._pos[key] = p + whole
+        p += self.rank * self.batch_size
         return self._perm[key][p:p + self.batch_size]
 
     def __iter__(self):
@@ -427,7 +435,7 @@ class BatchStream:
             return synthetic_batch(self.ds.name, self.batch_size, self.gen, self.device)
         if self.ds.paired:
             n = len(next(iter(self.ds.tensors.values())))
-            bs = min(self.batch_size, n)
+            bs = max(1, min(self.batch_size, n // self.world))
             if bs != self.batch_size:
                 self.batch_size = bs
             return self.ds.batch_from_indices(self._take("_", n))

@@ -11,17 +11,15 @@ already complete is not written again.
 """
 from __future__ import annotations
 
-import os
-import threading
 from pathlib import Path
+
+from genapp.checkpoints import atomic_write_bytes
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
     if path.is_file() and path.stat().st_size == len(data):
         return  # same hash, same length: these very bytes are already there
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic_write_bytes(path, data, durable=False)
 
 
 def install() -> None:

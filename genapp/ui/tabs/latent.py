@@ -18,6 +18,7 @@ import torch
 from PIL import Image
 
 from genapp import latent
+from genapp.checkpoints import atomic_write_bytes
 from genapp.data import synthetic_batch
 from genapp.drawing import labelled_row, upscale_for_display
 from genapp.images import make_grid, render_bars, render_scatter, to_pil
@@ -98,9 +99,7 @@ GIF_FRAMES = 24   # per direction: smooth enough to project, small enough to sha
 @user_errors
 def interpolation_gif(model_name: str, seed_a, seed_b, method: str) -> str:
     """The walk from seed A to seed B and back as an animated GIF (a file to download)."""
-    import os
     import tempfile
-    import threading
     from pathlib import Path
 
     from genapp.images import gif_bytes
@@ -117,9 +116,7 @@ def interpolation_gif(model_name: str, seed_a, seed_b, method: str) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(model_name))[:60]
     path = folder / f"walk-{safe}-{seed_a}-{seed_b}-{method}.gif"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    tmp.write_bytes(gif_bytes([f.convert("RGB") for f in frames], duration_ms=80))
-    os.replace(tmp, path)
+    atomic_write_bytes(path, gif_bytes([f.convert("RGB") for f in frames], duration_ms=80), durable=False)
     return str(path)
 
 

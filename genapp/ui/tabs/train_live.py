@@ -5,15 +5,14 @@ watch the same run. Each family's declarations (``loss_names``, ``has_discrimina
 from __future__ import annotations
 
 import logging
-import os
 import tempfile
-import threading
 from pathlib import Path
 
 import gradio as gr
 import pandas as pd
 from PIL import Image, ImageDraw
 
+from genapp.checkpoints import atomic_write_bytes
 from genapp.images import gif_bytes
 from genapp.models import model_class
 from genapp.runs import ACTIVE, Run, registry
@@ -294,7 +293,5 @@ def training_gif(run_id: str) -> str:
     folder = Path(tempfile.gettempdir()) / "gan-studio-gifs"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{run.id}.gif"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic_write_bytes(path, data, durable=False)
     return str(path)
