@@ -64,6 +64,13 @@ def wait_img(page, elem_id: str, other_than: str | None = None) -> str:
     return page.locator(f"#{elem_id} img").get_attribute("src")
 
 
+def natural_size(page, elem_id: str) -> tuple[int, int]:
+    """(width, height) in pixels of the picture shown in ``#elem_id``, as the server made it."""
+    w, h = page.evaluate(f"(() => {{ const i = document.querySelector('#{elem_id} img');"
+                         f" return [i.naturalWidth, i.naturalHeight]; }})()")
+    return int(w), int(h)
+
+
 def wait_text(page, elem_id: str, text: str, timeout: int = TIMEOUT) -> str:
     try:
         page.wait_for_function(f"(document.querySelector('#{elem_id}') || {{}}).innerText?.includes({text!r})",

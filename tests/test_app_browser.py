@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import open_app, screenshots_dir, shot, wait_img
+from .browser import natural_size, open_app, screenshots_dir, shot, wait_img
 from .conftest import real_complete_models
 
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas 3 deprecations inside Gradio
@@ -200,6 +200,11 @@ def test_conditional_tab(page):
     page.wait_for_function(
         f"document.querySelector('#cond-out img') && document.querySelector('#cond-out img').src !== {first!r}")
     wait_img(page, "cond-out")
+    # what it shows is the every-class grid of the picked model (10 labelled rows, 8 styles), seed 0
+    from genapp.ui.tabs.conditional import every_class
+
+    model = page.locator("#cond-model input").input_value()
+    assert natural_size(page, "cond-out") == every_class(model, 0, 8).size
     shot(page, "conditional")
 
 
@@ -250,13 +255,15 @@ def test_horse_tab(page, tmp_path):
     tab(page, "Horse ↔ zebra")
     first_view = wait_img(page, "horse-out")  # the tab opens with an example photo translated
     photo = tmp_path / "horse.png"
-    example_photo(256).save(photo)
+    example_photo(256).resize((256, 192)).save(photo)  # a 4:3 photo: it comes back whole, not as its centre square
     page.locator("#horse-photo input[type=file]").set_input_files(str(photo))
     wait_img(page, "horse-photo")
     page.locator("#horse-go").click()
     wait_img(page, "horse-out", first_view)
     drawn_out = wait_img(page, "horse-out")
     wait_img(page, "horse-recon")
+    w, h = natural_size(page, "horse-out")
+    assert abs(w / h - 4 / 3) < 0.05, (w, h)
     page.wait_for_selector("#horse-slider img")
     # the first example is a held-out photo: clicking it loads it, Translate turns it into a zebra
     uploaded = wait_img(page, "horse-photo")

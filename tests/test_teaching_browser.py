@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from . import browser as B
-from .browser import open_app, wait_img, wait_text
+from .browser import natural_size, open_app, wait_img, wait_text
 
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")  # pandas 3 deprecations inside Gradio
 
@@ -171,6 +171,8 @@ def test_autoencoder_views(browser, app_url):
         page.locator("#train-start").click()
         wait_text(page, "train-status", "FINISHED", timeout=180_000)
         wait_img(page, "train-sample")
+        # the DAE's grid: input / noisy input / output rows, captioned (a GAN's grid has no captions)
+        assert "noisy input" in page.locator("#train-status").inner_text()
         shot(page, "train_dae")
         # the VAE: its latent map and samples, from the run's weights
         page.goto(app_url + "/?tab=train&family=vae&dataset=mnist&steps=40&batch=32&seed=0")
@@ -179,6 +181,8 @@ def test_autoencoder_views(browser, app_url):
         wait_text(page, "train-status", "FINISHED", timeout=180_000)
         page.locator("#train-vae-map").click()
         wait_img(page, "train-vae-map-img")
+        w, h = natural_size(page, "train-vae-map-img")
+        assert w == h and w >= 15 * 28  # the 15 x 15 decoded grid of the 2-D latent plane (28 px each)
         page.locator("#train-vae-sample").click()
         wait_img(page, "train-vae-sample-img")
         wait_img(page, "train-sample")
