@@ -38,15 +38,12 @@ class Lockstep:
     """The runs of a race take turns, one training step each, and each draws its random numbers
     (z, dropout masks, the gradient penalty's mixing weights) from a stream of its own.
 
-    Why: torch has one global random generator. Two runs training in two threads drew from it in
-    whatever order the threads happened to run, so the same preset, seed and settings gave 0 vs 8
-    modes once and 1 vs 6 the next time. Here a run's step runs only on its turn, with the global
-    CPU generator set to the run's own state (saved after its model was built, ``Run.rng_state``)
-    and put back after, so what a run draws no longer depends on the other run, or on anything else
-    in the process drawing between its steps. The two runs no longer compute at the very same
-    instant; on this project's busy 2-core CPU (each run pinned to one thread either way) the
-    mode-collapse race took no longer for it (106 s against 133 s before, same load). Taking turns
-    also keeps both sides at the same step, so the race view compares like with like.
+    Why: torch has one global random generator; two runs training in two threads would draw from
+    it in whatever order the threads happened to run, and the same race would end differently each
+    time. Here a run's step runs only on its turn, with the global CPU generator set to the run's
+    own state (saved after its model was built, ``Run.rng_state``) and put back after, so what a run
+    draws depends on nothing else in the process. Taking turns also keeps both sides at the same
+    step, so the race view compares like with like.
 
     ``min_seconds``: step k of a run of n steps starts no earlier than k/n of it after the first
     step, which spreads the same steps over a lecture's pace. A stopped run's wait ends at once.

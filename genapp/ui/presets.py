@@ -9,9 +9,8 @@ label). Gradio-free, so tests and scripts can start them too::
 The numbers were tuned on a 2-core CPU so that each race fits in a lecture (about a minute) and
 shows its point; see each preset's comment. A race goes the same way every time on the same
 machine: its runs take turns, one step each, each drawing its random numbers from a stream of its
-own (``genapp.runs.lockstep``), so the same preset ends with the same numbers. (Before that the
-two threads shared torch's one generator, and the mode-collapse race ended 0 vs 8 modes once and
-1 vs 6 the next.) Another CPU or PyTorch version can round differently and end elsewhere.
+own (``genapp.runs.lockstep``), so the same preset ends with the same numbers. Another CPU or
+PyTorch version can round differently and end elsewhere.
 
 Two paces (``PACES``): *normal*, as fast as the machine trains, and *slow*, for a lecture: the
 same steps spread over ``Preset.lecture_seconds`` (the same end state, only slower), so that a

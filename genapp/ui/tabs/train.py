@@ -202,7 +202,7 @@ def build() -> dict:
     refresh.click(train_status, run_id, [status_json, status_img], api_name="train_status", concurrency_limit=None)
     timer.tick(live_view, [run_id, seen], live_outputs, api_visibility="private", concurrency_limit=None,
                show_progress="hidden")
-    # A list opened and left empty keeps the watched run (it used to clear the run id and stop the view).
+    # A list opened and left empty keeps the watched run (and its view).
     watch_pick.input(lambda r: r or gr.skip(), watch_pick, run_id, api_visibility="private").then(
         watch, run_id, [timer, seen], api_visibility="private").then(
         live_view, [run_id, seen], live_outputs, api_visibility="private", show_progress="hidden")
