@@ -12,6 +12,7 @@ from .cyclegan import CycleGAN
 from .dcgan import DCGAN
 from .gan import GAN
 from .pix2pix import Pix2Pix
+from .pixelcnn import PixelCNN
 from .ring import RingGAN
 from .toy1010 import Toy1010GAN
 from .vae import VAE
@@ -29,6 +30,7 @@ FAMILIES: dict[str, type[GenerativeModel]] = {
     "cgan": CGAN,
     "pix2pix": Pix2Pix,
     "cyclegan": CycleGAN,
+    "pixelcnn": PixelCNN,
 }
 
 # Data-dependent defaults: resolution and channels follow the dataset.
