@@ -29,6 +29,7 @@ TINY_MODELS = {
     "fashion-cgan": ("cgan", "fashion", {"ngf": 8, "ndf": 8}),
     "edges2shoes-pix2pix": ("pix2pix", "edges2shoes", {"image_size": 32, "ngf": 8, "ndf": 8}),
     "horse2zebra-cyclegan": ("cyclegan", "horse2zebra", {"image_size": 32, "ngf": 8, "ndf": 8, "n_blocks": 1}),
+    "mnist-pixelcnn": ("pixelcnn", "mnist", {"width": 8, "layers": 2}),
 }
 # Left out on purpose, so the tests see how the app explains a missing model.
 MISSING_MODELS = ("fashion-dcgan", "mnist-wgan")

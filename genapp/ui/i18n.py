@@ -310,6 +310,13 @@ assert CONTROL_EN.keys() == CONTROL_KO.keys() and not set(CONTROL_EN) & set(EN)
 EN.update(CONTROL_EN)
 KO.update(CONTROL_KO)
 
+# PixelCNN tab (genapp/ui/tabs/pixelcnn.py, issue 38): its tables live beside it
+from .tabs.pixelcnn_text import ERRORS_EN, ERRORS_KO, PIXELCNN_EN, PIXELCNN_KO
+
+assert not set(PIXELCNN_EN) & set(EN)
+EN.update(PIXELCNN_EN)
+KO.update(PIXELCNN_KO)
+
 
 def _lessons() -> tuple[dict[str, str], dict[str, str]]:
     from .learn_text import LESSONS
@@ -479,6 +486,8 @@ PHRASES_KO = {
 FRONTEND_EN = {"common.complete": "Complete", "status.queue_position": "In queue: {position} of {size}"}
 FRONTEND_KO = {"common.complete": "완료", "status.queue_position": "대기열: {size}개 중 {position}번째"}
 
+SERVER_EN.update(ERRORS_EN)
+SERVER_KO.update(ERRORS_KO)
 for _key in (*SERVER_EN, *FRONTEND_EN):
     assert _key not in EN, f"server key {_key!r} would replace an existing text"
 assert SERVER_EN.keys() == SERVER_KO.keys(), sorted(set(SERVER_EN) ^ set(SERVER_KO))

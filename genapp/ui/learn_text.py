@@ -330,11 +330,45 @@ $$z \leftarrow z + \eta\, \frac{\nabla_z\, s(G(z))}{\lVert \nabla_z\, s(G(z)) \r
 $$\max_z\; s_f(G(z)) - \lambda \sum_{j \ne f} \big(s_j(G(z)) - s_j(G(z_0))\big)^2$$
 **설계부터 분리된 표현.** 함께 제공되는 mnist-dcgan에는 InfoGAN 코드가 있습니다: $z$ 의 처음 10개 값이 범주를 고르고, 범주마다 숫자 하나를 그립니다 (잠재 공간 탭의 *코드 범주* 참고). 숫자 쪽으로 조종하면 이 코드가 움직입니다. 범주가 바뀌는 곳에서 띠의 숫자가 다른 숫자로 건너뛰고, 나머지 $z$ 는 글씨체를 유지합니다.""",
     },
+    "pixelcnn": {
+        "en": r"""### PixelCNN (pixelcnn): an explicit, tractable density
+**What it is.** A GAN defines its density only *implicitly*: it can draw samples, but it cannot say how probable an image is. A PixelCNN writes the density down. Put the 784 pixels in raster order (rows top to bottom, each row left to right) and use the chain rule:
+$$p(x) = \prod_{i=1}^{784} p(x_i \mid x_1, \dots, x_{i-1})$$
+Each factor is a Bernoulli (the pixels are binary here: each image is binarized by drawing every pixel with its intensity as the probability), and one network gives all 784 logits in one pass.
+
+**Masked convolutions.** The feature at pixel $i$ must not see $x_i$ or any later pixel, so the kernel is masked: zero below its centre row and right of its centre. **Mask A** (the first layer) also hides the centre, the pixel being predicted; **mask B** (every later layer) shows it, since that feature already depends on earlier pixels only.
+
+**The blind spot and the gated stacks.** Stacked masked 3 × 3 kernels leave a *blind spot*: pixels above and to the right of the current one that no path reaches. The **gated PixelCNN** (van den Oord et al. 2016) splits the network into a *vertical stack* (every row above, the full width) and a *horizontal stack* (the current row, to the left), linked vertical → horizontal, with gated units $\tanh(W_f * h) \odot \sigma(W_g * h)$: no blind spot. The blue area in *Draw pixel by pixel* is this network's real receptive field.
+
+**Training: maximum likelihood.** Minimise the negative log-likelihood, a sum of binary cross-entropies over the pixels:
+$$-\log p(x) = -\sum_{i}\big[x_i \log \hat p_i + (1 - x_i)\log(1 - \hat p_i)\big]$$
+in **nats** per image, or in **bits per dimension**, $-\log p(x) / (784 \ln 2)$. A coin flip per pixel gives $784 \ln 2 \approx 543$ nats = 1 bit/dim; the PixelCNN paper reached 81.3 nats on binarized MNIST.
+
+**Exact likelihood, slow sampling.** Scoring an image is one forward pass (all its pixels are known). Sampling is sequential: pixel $i$ needs $x_1, \dots, x_{i-1}$ first, so a digit takes 784 steps. Here all samples are drawn together and each step computes only what changed (the vertical stack once per row, the horizontal stack at one pixel).
+
+**Watch for**: in *Complete a digit* the same top half gets different bottoms (the model is a distribution, not a function). In *Compare likelihoods* the digit shifted by 2 px scores about as well as the original (the network is convolutional: it judges strokes wherever they are), while the digit with 10 % of its pixels flipped, still plainly the same digit to us, costs hundreds of nats: a likelihood measures pixels, not what we see.""",
+        "ko": r"""### PixelCNN (pixelcnn): 명시적이고 계산 가능한 밀도
+**무엇인가.** GAN은 밀도를 *암묵적으로만* 정의합니다. 샘플은 그릴 수 있지만 어떤 이미지가 얼마나 그럴듯한지는 말하지 못합니다. PixelCNN은 밀도를 직접 씁니다. 784개 픽셀을 래스터 순서 (위 행부터 아래로, 각 행은 왼쪽에서 오른쪽으로) 로 놓고 연쇄 법칙을 씁니다:
+$$p(x) = \prod_{i=1}^{784} p(x_i \mid x_1, \dots, x_{i-1})$$
+각 인수는 베르누이 분포이고 (여기서 픽셀은 이진값: 각 픽셀을 그 밝기를 확률로 뽑아 이미지를 이진화함), 신경망 하나가 한 번의 계산으로 784개의 로짓을 모두 냅니다.
+
+**마스크 합성곱.** 픽셀 $i$ 의 특징은 $x_i$ 나 그 뒤의 픽셀을 보면 안 되므로 커널을 가립니다: 가운데 행의 아래와 가운데의 오른쪽을 0으로. **마스크 A** (첫 층) 는 가운데, 곧 예측할 픽셀도 가리고, **마스크 B** (그 뒤의 모든 층) 는 가운데를 보여 줍니다. 그 특징은 이미 앞선 픽셀에만 의존하기 때문입니다.
+
+**맹점과 게이트 스택.** 마스크된 3 × 3 커널을 쌓으면 *맹점*이 남습니다. 현재 픽셀의 오른쪽 위에 어떤 경로로도 닿지 않는 픽셀들입니다. **게이트 PixelCNN** (van den Oord 등 2016) 은 신경망을 *수직 스택* (위쪽의 모든 행, 전체 폭) 과 *수평 스택* (현재 행의 왼쪽) 으로 나누고, 수직 → 수평으로 연결하며, 게이트 유닛 $\tanh(W_f * h) \odot \sigma(W_g * h)$ 를 씁니다: 맹점이 없습니다. *픽셀 단위로 그리기*의 파란 영역이 이 신경망의 실제 수용 영역입니다.
+
+**학습: 최대 가능도.** 음의 로그 가능도, 곧 픽셀별 이진 교차 엔트로피의 합을 최소화합니다:
+$$-\log p(x) = -\sum_{i}\big[x_i \log \hat p_i + (1 - x_i)\log(1 - \hat p_i)\big]$$
+단위는 이미지당 **nats**, 또는 **차원당 비트** $-\log p(x) / (784 \ln 2)$ 입니다. 픽셀마다 동전을 던지면 $784 \ln 2 \approx 543$ nats = 1 비트/차원이고, PixelCNN 논문은 이진화 MNIST에서 81.3 nats에 도달했습니다.
+
+**정확한 가능도, 느린 샘플링.** 이미지의 점수 매기기는 순전파 한 번입니다 (모든 픽셀을 알고 있으므로). 샘플링은 순차적입니다. 픽셀 $i$ 를 뽑으려면 먼저 $x_1, \dots, x_{i-1}$ 이 있어야 하므로 숫자 하나에 784 단계가 걸립니다. 여기서는 모든 샘플을 함께 뽑고, 각 단계에서 바뀐 부분만 계산합니다 (수직 스택은 행마다 한 번, 수평 스택은 픽셀 하나에서).
+
+**볼 것**: *숫자 완성하기*에서 같은 위쪽 절반에 서로 다른 아래쪽이 붙습니다 (모델은 함수가 아니라 분포입니다). *가능도 비교*에서 2 px 옮긴 숫자는 원래 숫자와 거의 같은 점수를 받습니다 (신경망이 합성곱이라 획이 어디에 있든 같은 방식으로 판단함). 반면 픽셀 10 %를 뒤집은 숫자는 우리 눈에는 여전히 같은 숫자인데도 수백 nats를 잃습니다. 가능도는 우리가 보는 것이 아니라 픽셀을 잽니다.""",
+    },
 }
 
 # The family whose lesson a tab shows.
 TAB_TOPICS = {"latent": "latent", "conditional": "cgan", "sketch": "pix2pix", "horse": "cyclegan", "lab": "lab",
-              "control": "control"}
+              "control": "control", "pixelcnn": "pixelcnn"}
 
 
 def lesson(topic: str, lang: str = "en") -> str:

@@ -17,7 +17,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-TABS = ("train", "latent", "conditional", "sketch", "horse", "lab", "race", "control")
+TABS = ("train", "latent", "conditional", "sketch", "horse", "lab", "race", "control", "pixelcnn")
 MODEL_TABS = ("latent", "conditional", "sketch", "horse")
 # a pretrained name, a run id, or a Hub repo id (owner/name)
 _MODEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}(/[A-Za-z0-9][A-Za-z0-9._-]{0,95})?$")
