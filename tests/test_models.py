@@ -17,7 +17,8 @@ from .tiny import TINY, tiny, tiny_batch
 
 
 def test_registry_lists_every_course_family():
-    assert set(FAMILIES) == {"ae", "dae", "vae", "gan", "toy1010", "ring", "dcgan", "wgan", "cgan", "pix2pix", "cyclegan"}
+    assert set(FAMILIES) == {"ae", "dae", "vae", "gan", "toy1010", "ring", "dcgan", "wgan", "cgan", "pix2pix", "cyclegan",
+                             "pixelcnn"}
 
 
 @pytest.mark.parametrize("family", list(TINY))

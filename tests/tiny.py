@@ -19,6 +19,7 @@ TINY = {
     "cgan": ("mnist", {"ngf": 8, "ndf": 8}),
     "pix2pix": ("edges2shoes", {"image_size": 32, "ngf": 8, "ndf": 8}),
     "cyclegan": ("horse2zebra", {"image_size": 32, "ngf": 8, "ndf": 8, "n_blocks": 1}),
+    "pixelcnn": ("mnist", {"width": 8, "layers": 1, "kernel": 3}),
 }
 
 
