@@ -9,6 +9,10 @@ so a Stop button takes effect within one step. Events are plain dicts with a ``t
   judge's live numbers), ``class_shares`` (the judge's share of each class among 1,000 samples, or None)
 * ``checkpoint``: ``step``, ``path``
 * ``end``: ``status`` (finished | stopped | failed), ``step``, ``reason``
+
+Under ``torchrun`` (``genapp.distributed``) every rank runs this loop on its shard of the data;
+rank 0 alone writes files, and the ranks agree on when to stop. ``images_per_s`` is the run's,
+all ranks together; the losses are rank 0's.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from typing import Any, Callable
 import torch
 
 from . import checkpoints as ckpt
+from . import distributed as dist
 from .config import TrainConfig
 from .data import BatchStream, Dataset, load_dataset
 from .images import grid_image, png_bytes
@@ -56,11 +61,20 @@ class CheckpointFailed(OSError):
 
 
 def _checkpoint(out: Path, model: GenerativeModel, step: int, last_good: int) -> None:
-    try:
-        ckpt.save_checkpoint(out, model, step)
-    except OSError as exc:
-        raise CheckpointFailed(f"Saving the checkpoint at step {step} failed ({exc.strerror or exc}); "
-                               f"the previous checkpoint (step {last_good}) is kept") from exc
+    """Rank 0 writes; under several processes the ranks first check that they hold one model,
+    and all of them fail together when the write did."""
+    dist.sync_buffers(model)
+    dist.check_in_sync(model)
+    failure = None
+    if dist.is_main():
+        try:
+            ckpt.save_checkpoint(out, model, step)
+        except OSError as exc:
+            failure = exc
+    if dist.any_rank(failure is not None):
+        why = (failure.strerror or failure) if failure is not None else "on rank 0"
+        raise CheckpointFailed(f"Saving the checkpoint at step {step} failed ({why}); "
+                               f"the previous checkpoint (step {last_good}) is kept") from failure
 
 
 def lr_factor(progress: float, decay: float) -> float:
@@ -228,23 +242,27 @@ def train(
         cfg = cfg.replace(precision=resolve_precision(cfg.precision, device, model))  # the config records what ran
         model.to(device)
         model.setup_training()
+        dist.join_model(model, cfg.seed + start_step)  # one model on every rank; gradients averaged
         prepare_for_device(model, cfg, device)
         for opt in model.optimizers.values():  # state restored on the CPU follows the weights
             for st in opt.state.values():
                 for k, v in st.items():
                     if torch.is_tensor(v) and v.device != device and k != "step":
                         st[k] = v.to(device)
-        ckpt.write_run_config(out, model, cfg)
+        main = dist.is_main()  # the process that writes the run's files
+        if main:
+            ckpt.write_run_config(out, model, cfg)
         ds = dataset or dataset_for(model)
         # A resumed run draws a fresh order (seed + step) rather than replaying the first epoch.
-        stream = BatchStream(ds, cfg.batch_size, seed=cfg.seed * 1_000_003 + start_step, device=device)
+        stream = BatchStream(ds, cfg.batch_size, seed=cfg.seed * 1_000_003 + start_step, device=device,
+                             rank=dist.rank(), world=dist.world_size())
         fixed = {k: v.to(device) for k, v in ds.fixed_batch(64).items()}
         window_t, window_n = time.perf_counter(), 0
         ips = 0.0
         governor = threads if threads is not None and device.type == "cpu" and threads.adapting else None
         if governor is not None:
             use_threads(governor.threads)
-        if start_step == 0:
+        if start_step == 0 and main:
             emit({"type": "sample", "step": 0, "path": str(save_sample(model, fixed, out, 0)), "metrics": {}})
         budget_s = 60.0 * max(0.0, float(cfg.minutes or 0.0))  # this invocation's wall time, if any
         # On a GPU a step's statistics are read (a wait for the device) only at the steps that log,
@@ -253,7 +271,7 @@ def train(
         t0 = time.perf_counter()
         final = False
         while step < cfg.steps and not final:
-            if stop():
+            if dist.any_rank(stop()):
                 _checkpoint(out, model, step, last_good_step)
                 end = {"type": "end", "status": "stopped", "step": step, "reason": "stopped on request"}
                 emit(end)
@@ -266,14 +284,17 @@ def train(
             if governor is not None:  # the count for the next step (this thread's own setting)
                 use_threads(governor.observe(time.perf_counter() - step_t))
             step += 1
-            window_n += next(iter(batch.values())).size(0)
+            window_n += next(iter(batch.values())).size(0) * dist.world_size()
             now = time.perf_counter()
-            final = step == cfg.steps or (budget_s > 0 and now - t0 >= budget_s)
+            final = step == cfg.steps or dist.any_rank(budget_s > 0 and now - t0 >= budget_s)
             if deferred and not (final or step % cfg.log_every == 0 or step % cfg.sample_every == 0
                                  or step % cfg.checkpoint_every == 0):
                 continue  # on a GPU: queue the next step without waiting for this one's statistics
             losses = stats_to_floats(losses)
             bad = [k for k, v in losses.items() if not math.isfinite(v)]
+            if dist.any_rank(bool(bad)) and not bad:
+                raise TrainingDiverged(f"a loss became NaN or infinite on another process at step {step} "
+                                       f"(try a lower learning rate)")
             if bad:
                 raise TrainingDiverged(f"the loss {', '.join(bad)} became {losses[bad[0]]} at step {step} "
                                        f"(try a lower learning rate)")
@@ -282,10 +303,12 @@ def train(
                 window_t, window_n = now, 0
             cpu = _cpu_threads(device, governor)
             emit({"type": "step", "step": step, "losses": losses, "images_per_s": ips, **cpu})
-            if step % cfg.log_every == 0 or final:
+            if (step % cfg.log_every == 0 or final) and main:
                 ckpt.append_jsonl(out / ckpt.METRICS_NAME, {"step": step, "time": time.time(),
                                                             "images_per_s": round(ips, 1), **cpu, **losses})
-            if step % cfg.sample_every == 0 or final:
+            if (step % cfg.sample_every == 0 or final) and dist.active():
+                dist.sync_buffers(model)  # the grid samples one model: the ranks' running statistics averaged
+            if (step % cfg.sample_every == 0 or final) and main:
                 report = live_report(model)
                 metrics, shares = report["metrics"], report["class_shares"]
                 path = save_sample(model, fixed, out, step)
@@ -298,12 +321,13 @@ def train(
                 _checkpoint(out, model, step, last_good_step)
                 last_good_step = step
                 emit({"type": "checkpoint", "step": step, "path": str(out)})
+        dist.dump_weights(model)
         end = {"type": "end", "status": "finished", "step": step,
                "reason": "" if step >= cfg.steps else f"the time budget ({cfg.minutes:g} min) was spent"}
     except Exception as exc:  # a failed run must not take the process (or other runs) down
         if isinstance(exc, TrainingDiverged):
             reason = f"Training diverged: {exc}"
-        elif isinstance(exc, CheckpointFailed):
+        elif isinstance(exc, (CheckpointFailed, dist.PeerLost)):
             reason = str(exc)
         else:
             reason = f"{type(exc).__name__}: {exc}"

@@ -36,7 +36,7 @@ MISSING_MODELS = ("fashion-dcgan", "mnist-wgan")
 
 
 # Test modules that train or measure for many seconds: `-m "not slow"` leaves them out.
-SLOW = ("test_bench.py", "test_cli_signals.py", "test_faults.py", "test_threads.py")
+SLOW = ("test_bench.py", "test_cli_signals.py", "test_distributed.py", "test_faults.py", "test_threads.py")
 
 
 def pytest_collection_modifyitems(config, items):

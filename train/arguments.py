@@ -22,7 +22,11 @@ def parser() -> argparse.ArgumentParser:
         description="Train a model of the course on real data.",
         epilog=f"families:\n{fams}\n\ndatasets: {', '.join(DATASETS)} (files in {data_dir()}: $GENAPP_DATA_DIR, "
                "or a folder of the user's cache; fetched there on first use when online)\n\n"
-               "example: python -m train dcgan --dataset mnist --epochs 1")
+               "example: python -m train dcgan --dataset mnist --epochs 1\n\n"
+               "several processes (GPUs or machines): torchrun --nproc_per_node=N -m train dcgan ... trains one run\n"
+               "in N processes (NCCL on GPUs, gloo on the CPU; not the toy families). --batch-size is per process:\n"
+               "the effective batch is N x --batch-size. The learning rate is not scaled: to keep a recipe's\n"
+               "effective batch, divide --batch-size by N; or scale --lr by N yourself (the linear rule).")
     p.add_argument("family", choices=list(FAMILIES), metavar="family", help="one of: " + ", ".join(FAMILIES))
     p.add_argument("--dataset", choices=list(DATASETS), help="default: the family's first dataset")
     g = p.add_mutually_exclusive_group()
@@ -31,7 +35,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--minutes", type=float,
                    help="stop after this much training time (a checkpoint, status finished); with "
                         "--set lr_decay=F the rate falls to 0 by then. Alone: no step limit")
-    p.add_argument("--batch-size", type=int, help="images per step (default: the family's recipe: 64; pix2pix 8, cyclegan 1)")
+    p.add_argument("--batch-size", type=int, help="images per step (default: the family's recipe: 64; pix2pix 8, "
+                                                  "cyclegan 1); under torchrun per process: N x this in all")
     p.add_argument("--lr", type=float, help="learning rate (default: the family's recipe)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")

@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 
 from genapp import checkpoints as ckpt
+from genapp import distributed as dist
 from genapp.config import TrainConfig
 from genapp.models import model_from_config
 from genapp.runs import next_run_id, runs_root
@@ -26,10 +27,17 @@ def new_run(args, command: str):
         except HubError as exc:  # offline, unknown repo, no access: say so, no traceback
             raise ValueError(f"--init-from {args.init_from}: {exc}") from exc
     ds = dataset_for(model)
-    spec = replace(spec, steps=steps_of(args, spec, max(1, len(ds) // spec.batch), None))
+    spec = replace(spec, steps=steps_of(args, spec, max(1, len(ds) // (spec.batch * dist.world_size())), None))
     cfg = spec.train_config(model).replace(command=command)  # the line as typed
-    folder = args.out or (runs_root() / next_run_id(runs_root(), spec.family, model.config.dataset))
+    cfg = cfg.replace(extra={**cfg.extra, **_world()})
+    folder = args.out or dist.broadcast_object(  # rank 0 picks the next free folder, for every rank
+        runs_root() / next_run_id(runs_root(), spec.family, model.config.dataset) if dist.is_main() else None)
     return model, cfg, folder, ds, 0
+
+
+def _world() -> dict:
+    """What the config records of the processes (the effective batch is per-rank batch x N)."""
+    return {"world_size": dist.world_size()}
 
 
 def resumed_run(args, command: str):
@@ -44,8 +52,8 @@ def resumed_run(args, command: str):
     start_step = ckpt.load_checkpoint(folder, model)
     cfg = TrainConfig.from_dict(config.get("train", {}))
     ds = dataset_for(model)
-    steps = steps_of(args, None, max(1, len(ds) // cfg.batch_size), max(cfg.steps, start_step))
-    extra = {**cfg.extra, "lr": model.config.lr}
+    steps = steps_of(args, None, max(1, len(ds) // (cfg.batch_size * dist.world_size())), max(cfg.steps, start_step))
+    extra = {**cfg.extra, "lr": model.config.lr, **_world()}
     if cfg.command:  # keep how the run began; list how it was continued
         extra["resumed_with"] = [*cfg.extra.get("resumed_with", []), command]
         extra["resumed_at"] = [*cfg.extra.get("resumed_at", []), start_step]

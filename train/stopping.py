@@ -1,12 +1,17 @@
 """Ctrl-C and SIGTERM for ``python -m train``: the first stops after the current step with a
 checkpoint; a second Ctrl-C quits at once (``KeyboardInterrupt``), except while that checkpoint
 is being written. A run started in the background (``... &``) ignores SIGINT: ``kill <pid>``
-(SIGTERM) stops it the same clean way."""
+(SIGTERM) stops it the same clean way. Under torchrun a Ctrl-C reaches each process twice at
+once (from the terminal, and forwarded by torchrun): there a repeat within a second counts as one.
+"""
 from __future__ import annotations
 
 import signal
 import sys
 import threading
+import time
+
+SAME_PRESS_S = 1.0  # under torchrun, a SIGINT this soon after the first is the same Ctrl-C delivered twice
 
 
 def _say(message: str) -> None:
@@ -20,10 +25,12 @@ def _say(message: str) -> None:
 class StopOnSignal:
     """``with StopOnSignal() as stop: train(..., should_stop=stop.requested)``."""
 
-    def __init__(self):
+    def __init__(self, same_press_s: float = 0.0):
+        self.same_press_s = same_press_s   # SAME_PRESS_S under torchrun, else 0
         self.stop = threading.Event()     # set by the signal: the loop checkpoints and ends before its next step
         self.saving = threading.Event()   # set once the loop has seen it and writes its last checkpoint
         self._previous = None
+        self._first_at = 0.0
 
     def requested(self) -> bool:
         if self.stop.is_set():
@@ -33,9 +40,10 @@ class StopOnSignal:
 
     def _on_sigint(self, signum, frame) -> None:
         if not self.stop.is_set():
+            self._first_at = time.monotonic()
             self.stop.set()
             _say("\nCtrl-C: stopping after this step, with a checkpoint (Ctrl-C again to quit at once)")
-        elif not self.saving.is_set():
+        elif not self.saving.is_set() and time.monotonic() - self._first_at > self.same_press_s:
             raise KeyboardInterrupt
 
     def __enter__(self) -> StopOnSignal:
