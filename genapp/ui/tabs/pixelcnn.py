@@ -7,7 +7,7 @@
 * **Compare likelihoods**: the exact -log p(x) of a real digit, the digit shifted or with pixels
   flipped, a GAN's sample and noise (``pixelcnn_likelihood``): a GAN gives no likelihood.
 
-Endpoints (DESIGN.md): ``/pixelcnn_sample`` (model, seed, count -> the grid and the animation) and
+Endpoints (the app API): ``/pixelcnn_sample`` (model, seed, count -> the grid and the animation) and
 ``/pixelcnn_complete`` (model, image, rows, seed, count, index -> the sheet); also
 ``/pixelcnn_likelihoods`` (model, index, seed -> the images with their bars, and the numbers).
 """
