@@ -1,0 +1,1 @@
+"""The app's text tables, in English and Korean; genapp.ui.i18n merges them and serves them."""
