@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 pytestmark = pytest.mark.filterwarnings("ignore:::gradio.queueing")
 
 ENDPOINTS = ("/generate", "/interpolate", "/arithmetic", "/conditional", "/sketch_to_shoe", "/horse_to_zebra",
-             "/train_start", "/train_status", "/train_stop", "/push_to_hub")
+             "/train_start", "/train_status", "/train_stop", "/push_to_hub", "/pixelcnn_sample", "/pixelcnn_complete")
 
 
 def image(path) -> np.ndarray:
