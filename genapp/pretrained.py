@@ -18,7 +18,7 @@ from .checkpoints import CONFIG_NAME, WEIGHTS_NAME
 from .models import GenerativeModel, model_from_config
 
 PRETRAINED_NAMES = ("mnist-dcgan", "fashion-dcgan", "mnist-cgan", "fashion-cgan", "mnist-vae",
-                    "mnist-wgan", "mnist-gan", "edges2shoes-pix2pix", "horse2zebra-cyclegan")
+                    "mnist-wgan", "mnist-gan", "edges2shoes-pix2pix", "horse2zebra-cyclegan", "mnist-pixelcnn")
 
 MAX_WEIGHTS_BYTES = 500 * 1024 * 1024  # far above any course model; refuse anything bigger
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".joblib")  # never loaded

@@ -16,16 +16,23 @@ Loss: the negative log-likelihood in nats per image; bits per dimension = nats /
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 import torch
 import torch.nn.functional as F
 
 from ..config import ModelConfig
 from .base import GenerativeModel, _whole
-from .pixelcnn_layers import (GatedPixelCNN, build_network, receptive_field, sample_cropped, sample_gated,
-                              sample_naive)
+from .pixelcnn_layers import (
+    GatedPixelCNN,
+    build_network,
+    receptive_field,
+    sample_cropped,
+    sample_gated,
+    sample_naive,
+)
 
 EVAL_N = 1_000   # test images in the live view's NLL (the first 1,000 of the test split)
 EVAL_SEED = 0    # their fixed binarization
@@ -140,9 +147,9 @@ class PixelCNN(GenerativeModel):
     def _check_binary(self, x: Any) -> torch.Tensor:
         c = self.config
         shape = (c.channels, c.image_size, c.image_size)
-        if not isinstance(x, torch.Tensor):
-            raise ValueError(f"Give the images as a torch tensor (N, {', '.join(map(str, shape))}), "
-                             f"not {type(x).__name__}.")
+        if not isinstance(x, torch.Tensor):  # a ValueError, as for every bad input of the Python API
+            raise ValueError(  # noqa: TRY004
+                f"Give the images as a torch tensor (N, {', '.join(map(str, shape))}), not {type(x).__name__}.")
         if x.dim() != 4 or x.size(0) < 1 or tuple(x.shape[1:]) != shape:
             hint = " For one image, use x[None]." if tuple(x.shape) == shape else ""
             raise ValueError(f"Give a batch of binary images of shape (N, {', '.join(map(str, shape))}); "
