@@ -56,7 +56,7 @@ def live_report(model) -> dict[str, Any]:
     nothing = {"metrics": {}, "class_shares": None}
     if protocol_of(model) == "ring":
         return {"metrics": ring_coverage(model, RING_N, seed=LIVE_SEED), "class_shares": None}
-    if not _judged(model):
+    if not _judged(model) or not model_class(model.family, model.config.dataset).live_judge:
         return nothing
     try:
         judge = load_judge(model.config.dataset)

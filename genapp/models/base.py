@@ -119,6 +119,7 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
     playground: ClassVar[str] = ""          # the app tab that plays with its models (latent, conditional, ...)
     has_latent_map: ClassVar[bool] = False      # the Train tab's latent map and decoder samples (a VAE's 2-D view)
     quality_metrics: ClassVar[str] = "judge"  # what genapp.metrics measures: judge | ring | paired | horse_zebra | ""
+    live_judge: ClassVar[bool] = True        # judge 1,000 samples at each live grid (False: sampling is slow)
     directions: ClassVar[tuple[str, ...]] = ()  # translate()'s direction choices, its default first (the card's example)
     # train_step returns its statistics as 0-dim tensors, not floats, so the step never waits for
     # the device; the trainer sets this on a GPU and reads them only at the steps it logs.

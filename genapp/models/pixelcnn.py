@@ -35,6 +35,7 @@ from .pixelcnn_layers import (
 )
 
 EVAL_N = 1_000   # test images in the live view's NLL (the first 1,000 of the test split)
+EVAL_BATCH = 32  # images per forward pass when scoring: on a CPU, 3x faster than 500 at a time
 EVAL_SEED = 0    # their fixed binarization
 
 
@@ -64,7 +65,10 @@ class PixelCNN(GenerativeModel):
     bf16_pays = False             # a likelihood summed over 784 pixels wants fp32; no gain measured
     default_batch_size = 64
     has_discriminator: ClassVar[bool] = False
-    class_share_chart: ClassVar[bool] = True  # the samples are digits the judge can read
+    # Live, its own metric (evaluate()'s test NLL): judging 1,000 samples at every grid would cost
+    # minutes of sequential sampling on a CPU. The card's judge figures are measured once, by publish.
+    live_judge: ClassVar[bool] = False
+    class_share_chart: ClassVar[bool] = False
     loss_names: ClassVar[dict[str, str]] = {"nll": "negative log-likelihood (nats per image)"}
     live_note: ClassVar[str] = ("An explicit density: the loss is the exact negative log-likelihood of the "
                                 "binarized digits (lower is better; the PixelCNN paper reached 81.3 nats on "
@@ -121,7 +125,7 @@ class PixelCNN(GenerativeModel):
         return binarize(x, torch.Generator().manual_seed(EVAL_SEED))[:n]
 
     @torch.inference_mode()
-    def test_nll(self, n: int | None = EVAL_N, batch: int = 500) -> dict[str, float]:
+    def test_nll(self, n: int | None = EVAL_N, batch: int = EVAL_BATCH) -> dict[str, float]:
         """The mean test NLL in nats per image and in bits per dimension (eval mode)."""
         x = self.test_images(n)
         was = self.training
@@ -139,7 +143,8 @@ class PixelCNN(GenerativeModel):
         with torch.inference_mode():
             was = self.training
             self.eval()
-            nats = float(torch.cat([self.nll(x[i:i + 500].to(self.device)) for i in range(0, len(x), 500)]).mean())
+            nats = float(torch.cat([self.nll(x[i:i + EVAL_BATCH].to(self.device))
+                                    for i in range(0, len(x), EVAL_BATCH)]).mean())
             self.train(was)
         return {"test_nll_1k": round(nats, 3), "test_bits_per_dim_1k": round(self.bits_per_dim(nats), 4)}
 

@@ -27,7 +27,7 @@ from .autoencoder import label_rows, preview_rows
 
 LOSS_KEYS = ("loss_d", "loss_g", "loss", "recon", "kl", "l1", "cycle", "identity", "gp")
 SCORE_KEYS = ("d_x", "d_g_z")
-QUALITY_KEYS = ("judge_fid_1k", "modes")  # the headline live number: judged images, the ring
+QUALITY_KEYS = ("judge_fid_1k", "modes", "test_nll_1k")  # the headline live number: judged images, the ring, a likelihood
 PLOT_POINTS = 300         # curves are thinned to about this many points per series
 GIF_FRAMES = 60
 
