@@ -39,6 +39,8 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 
+from . import settings
+
 DEFAULT_TIMEOUT_S = 120  # a peer silent this long ends the run (GENAPP_DIST_TIMEOUT to change)
 
 
@@ -69,7 +71,8 @@ def is_main() -> bool:
 
 
 def timeout_s() -> float:
-    return float(os.environ.get("GENAPP_DIST_TIMEOUT", DEFAULT_TIMEOUT_S))
+    """Seconds a peer may stay silent before the run ends with an error (``GENAPP_DIST_TIMEOUT``)."""
+    return float(settings.integer("GENAPP_DIST_TIMEOUT", DEFAULT_TIMEOUT_S))
 
 
 def start(device_name: str = "auto") -> None:
