@@ -200,8 +200,7 @@ def check_in_sync(model) -> None:
 def dump_weights(model) -> None:
     """Debug: with ``GENAPP_DIST_DUMP`` set to a folder, every rank other than 0 saves its weights
     there as ``rank<r>.safetensors`` (the tests compare them with rank 0's checkpoint)."""
-    folder = os.environ.get("GENAPP_DIST_DUMP")
-    if not folder or is_main():
+    if not settings.is_set("GENAPP_DIST_DUMP") or is_main():
         return
     from .checkpoints import atomic_save_tensors
-    atomic_save_tensors(Path(folder) / f"rank{rank()}.safetensors", model.state_dict_for_save())
+    atomic_save_tensors(settings.path("GENAPP_DIST_DUMP") / f"rank{rank()}.safetensors", model.state_dict_for_save())

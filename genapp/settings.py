@@ -56,6 +56,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GENAPP_SERVE_THREADS", "cores / concurrency", "CPU threads one request computes with", "machine"),
     Setting("GENAPP_DIST_TIMEOUT", "120", "seconds a process of a torchrun run may stay silent before the run ends "
             "with an error", "machine"),
+    Setting("GENAPP_DIST_DUMP", "", "a folder where every torchrun process but the first saves its weights "
+            "(a check that all hold the same model)", "machine"),
     Setting("GENAPP_TRAIN_NICE", "10", "how much lower an app run's priority is than serving pages (0: the "
             "same)", "machine"),
 )
