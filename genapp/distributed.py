@@ -34,7 +34,6 @@ import datetime
 import hashlib
 import os
 from contextlib import contextmanager
-from pathlib import Path
 
 import torch
 import torch.distributed as dist
