@@ -58,7 +58,6 @@ from pathlib import Path
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 
 from .data import CLASS_NAMES
 from .models import FAMILIES as MODEL_FAMILIES

@@ -13,7 +13,6 @@ import threading
 import time
 
 import pytest
-import torch
 
 import genapp
 from genapp import checkpoints as ckpt

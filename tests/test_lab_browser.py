@@ -37,9 +37,9 @@ def click_steps(page, buttons, stats: str) -> None:
 
 def x_ticks(page) -> list[str]:
     """The x axis's tick labels, once the plot has drawn them."""
-    page.wait_for_function(f"(() => {{ const g = [...document.querySelectorAll('#lab-plot svg g.role-axis')]"
-                           f".find(g => (g.getAttribute('aria-label') || '').startsWith('X-axis'));"
-                           f" return !!g && g.querySelectorAll('.role-axis-label text').length > 0; }})()")
+    page.wait_for_function("(() => { const g = [...document.querySelectorAll('#lab-plot svg g.role-axis')]"
+                           ".find(g => (g.getAttribute('aria-label') || '').startsWith('X-axis'));"
+                           " return !!g && g.querySelectorAll('.role-axis-label text').length > 0; })()")
     return page.evaluate(X_LABELS)
 
 

@@ -53,7 +53,7 @@ def watch_list(page) -> str:
 
 
 def wait_watch_list(page, run_id: str) -> None:
-    page.wait_for_function(f"(() => {{ const i = document.querySelector('#train-watch input'); return !!i; }})()")
+    page.wait_for_function("(() => { const i = document.querySelector('#train-watch input'); return !!i; })()")
     for _ in range(20):
         if run_id in watch_list(page):
             return

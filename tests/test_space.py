@@ -1,7 +1,6 @@
 """Deploying the app to a Space (``genapp.space``) against the fake Hub of tests/fake_hub.py."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
