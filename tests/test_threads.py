@@ -2,6 +2,7 @@
 lowers only its own priority."""
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import threading
@@ -64,7 +65,8 @@ def test_a_registry_run_trains_with_the_budget(tmp_path, monkeypatch):
     want = 3 if torch.get_num_threads() != 3 else 2  # a count no other code here leaves behind
     monkeypatch.setenv("GENAPP_TRAIN_THREADS", str(want))
     seen = {}
-    real_train = __import__("genapp.runs", fromlist=["train"]).train
+    registry_module = importlib.import_module("genapp.runs.registry")  # (genapp.runs.registry is also a function)
+    real_train = registry_module.train
 
     def spy(model, cfg, folder, **kw):
         seen["threads"] = torch.get_num_threads()
@@ -72,7 +74,7 @@ def test_a_registry_run_trains_with_the_budget(tmp_path, monkeypatch):
             seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
         return real_train(model, cfg, folder, **kw)
 
-    monkeypatch.setattr("genapp.runs.registry.train", spy)
+    monkeypatch.setattr(registry_module, "train", spy)
     reg = RunRegistry(tmp_path)
     run = reg.start("dcgan", "mnist", steps=2, batch_size=4, overrides={"ngf": 8, "ndf": 8})
     run.thread.join(60)
