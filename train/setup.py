@@ -7,10 +7,12 @@ from dataclasses import replace
 
 from genapp import checkpoints as ckpt
 from genapp import distributed as dist
+from genapp import (
+    trainer,  # trainer.dataset_for looked up at each call (tests replace it)
+)
 from genapp.config import TrainConfig
 from genapp.models import model_from_config
 from genapp.runs import next_run_id, runs_root
-from genapp.trainer import dataset_for
 
 from .arguments import spec_from_args, steps_of
 
@@ -26,7 +28,7 @@ def new_run(args, command: str):
             init_from(model, args.init_from)
         except HubError as exc:  # offline, unknown repo, no access: say so, no traceback
             raise ValueError(f"--init-from {args.init_from}: {exc}") from exc
-    ds = dataset_for(model)
+    ds = trainer.dataset_for(model)
     spec = replace(spec, steps=steps_of(args, spec, max(1, len(ds) // (spec.batch * dist.world_size())), None))
     cfg = spec.train_config(model).replace(command=command)  # the line as typed
     cfg = cfg.replace(extra={**cfg.extra, **_world()})
@@ -51,7 +53,7 @@ def resumed_run(args, command: str):
     model = model_from_config(config)
     start_step = ckpt.load_checkpoint(folder, model)
     cfg = TrainConfig.from_dict(config.get("train", {}))
-    ds = dataset_for(model)
+    ds = trainer.dataset_for(model)
     steps = steps_of(args, None, max(1, len(ds) // (cfg.batch_size * dist.world_size())), max(cfg.steps, start_step))
     extra = {**cfg.extra, "lr": model.config.lr, **_world()}
     if cfg.command:  # keep how the run began; list how it was continued
