@@ -2,7 +2,6 @@
 lowers only its own priority."""
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import threading
@@ -65,8 +64,9 @@ def test_a_registry_run_trains_with_the_budget(tmp_path, monkeypatch):
     want = 3 if torch.get_num_threads() != 3 else 2  # a count no other code here leaves behind
     monkeypatch.setenv("GENAPP_TRAIN_THREADS", str(want))
     seen = {}
-    registry_module = importlib.import_module("genapp.runs.registry")  # (genapp.runs.registry is also a function)
-    real_train = registry_module.train
+    from genapp.runs import run_registry
+
+    real_train = run_registry.train
 
     def spy(model, cfg, folder, **kw):
         seen["threads"] = torch.get_num_threads()
@@ -74,7 +74,7 @@ def test_a_registry_run_trains_with_the_budget(tmp_path, monkeypatch):
             seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
         return real_train(model, cfg, folder, **kw)
 
-    monkeypatch.setattr(registry_module, "train", spy)
+    monkeypatch.setattr(run_registry, "train", spy)
     reg = RunRegistry(tmp_path)
     run = reg.start("dcgan", "mnist", steps=2, batch_size=4, overrides={"ngf": 8, "ndf": 8})
     run.thread.join(60)

@@ -1,5 +1,5 @@
 """One run: its settings, its live state (step, losses, samples, metrics) and its status file.
-The registry (``registry.py``) owns the runs; the live views read them under ``Run.lock``."""
+The registry (``run_registry.py``) owns the runs; the live views read them under ``Run.lock``."""
 from __future__ import annotations
 
 import json
