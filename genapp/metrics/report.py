@@ -2,7 +2,7 @@
 
 Which metrics a model gets is its family's declaration ``quality_metrics`` (genapp.models.base):
 ``"judge"`` (the default: an image generator, read by its dataset's judge where one exists),
-``"ring"`` (VEEGAN's modes), ``"paired"`` (pix2pix on held-out pairs), ``"horse_zebra"`` (CycleGAN
+``"modes"`` (VEEGAN's modes of the ring), ``"paired"`` (pix2pix on held-out pairs), ``"horse_zebra"`` (CycleGAN
 by the horse/zebra judge) or ``""`` (none). :func:`live_report` is the cheap subset for the Train
 tab (a fraction of a second on a CPU); :func:`evaluate` is the full protocol behind the model cards.
 """
@@ -54,7 +54,7 @@ def live_report(model) -> dict[str, Any]:
     toy1010) and datasets with no judge shipped give ``{"metrics": {}, "class_shares": None}``.
     """
     nothing = {"metrics": {}, "class_shares": None}
-    if protocol_of(model) == "ring":
+    if protocol_of(model) == "modes":
         return {"metrics": ring_coverage(model, RING_N, seed=LIVE_SEED), "class_shares": None}
     if not _judged(model) or not model_class(model.family, model.config.dataset).live_judge:
         return nothing
@@ -89,8 +89,8 @@ def evaluate(model, *, n: int = FID_N, n_per_class: int = 1000, seed: int = 0) -
     ring's modes; the translation models' held-out metrics (:mod:`genapp.metrics.translation`)."""
     result: dict[str, Any] = {"family": model.family, "dataset": model.config.dataset, "seed": seed}
     protocol = protocol_of(model)
-    if protocol == "ring":
-        result["ring"] = {**ring_coverage(model, RING_N, seed=seed), "n": RING_N}
+    if protocol == "modes":
+        result["modes"] = {**ring_coverage(model, RING_N, seed=seed), "n": RING_N}
         return result
     if protocol in HELD_OUT:
         t0 = time.perf_counter()

@@ -41,6 +41,15 @@ def default_dataset(family: str) -> str:
     return model_class(family).datasets[0]
 
 
+def default_family(tab: str) -> str:
+    """The family an app tab's picker starts on: the one whose class itself declares
+    ``default_in = (..., tab)`` (a subclass does not inherit it: a WGAN is a DCGAN)."""
+    found = [f for f, cls in FAMILIES.items() if tab in vars(cls).get("default_in", ())]
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} families declare default_in={tab!r}; exactly one must.")
+    return found[0]
+
+
 def model_class(family: str, dataset: str | None = None) -> type[GenerativeModel]:
     if family not in FAMILIES:
         raise ValueError(f"Unknown family {family!r}; choose one of: {', '.join(FAMILIES)}.")
@@ -74,4 +83,4 @@ def model_from_config(config: dict[str, Any]) -> GenerativeModel:
 
 
 __all__ = ["FAMILIES", "GenerativeModel", "AdversarialModel", "build_model", "model_class",
-           "model_from_config", "default_dataset"]
+           "model_from_config", "default_dataset", "default_family"]

@@ -118,9 +118,15 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
     live_batch_size: ClassVar[int | None] = None  # (a lecture minute on a laptop CPU: genapp/runs/spec.py)
     playground: ClassVar[str] = ""          # the app tab that plays with its models (latent, conditional, ...)
     has_latent_map: ClassVar[bool] = False      # the Train tab's latent map and decoder samples (a VAE's 2-D view)
-    quality_metrics: ClassVar[str] = "judge"  # what genapp.metrics measures: judge | ring | paired | horse_zebra | ""
+    quality_metrics: ClassVar[str] = "judge"  # what genapp.metrics measures: judge | modes | paired | horse_zebra | ""
     live_judge: ClassVar[bool] = True        # judge 1,000 samples at each live grid (False: sampling is slow)
     directions: ClassVar[tuple[str, ...]] = ()  # translate()'s direction choices, its default first (the card's example)
+    lab_batch: ClassVar[int] = 0             # the Lab's batch (GAN training step by step); 0: not in the Lab
+    target_pattern: ClassVar[tuple[float, ...]] = ()  # what G should learn, where it is one pattern (the Lab shows pattern())
+    # The app tabs whose family picker starts on this family ("train", "lab"): read from the class
+    # itself, not inherited (a WGAN is a DCGAN but does not start the Train tab): see
+    # genapp.models.default_family.
+    default_in: ClassVar[tuple[str, ...]] = ()
     # train_step returns its statistics as 0-dim tensors, not floats, so the step never waits for
     # the device; the trainer sets this on a GPU and reads them only at the steps it logs.
     defer_stats: bool = False
@@ -175,6 +181,12 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
 
     def translate(self, x: torch.Tensor, direction: str | None = None) -> torch.Tensor:
         raise TypeError(f"{self.family} does not translate images; use generate().")
+
+    def picture(self, count: int = 1, seed: int | None = None) -> torch.Tensor | None:
+        """One picture of ``count`` samples at ``seed`` (``config_seed`` if None) for a family whose
+        samples are not images -- a toy's pattern bars, its points over D's heatmap: (3, H, W) in
+        [0, 1], what the app's ``/generate`` and Lab draw. None: the samples are images (a grid)."""
+        return None
 
     def penalised_networks(self) -> list[nn.Module]:
         """The networks a training step differentiates twice (a gradient penalty such as WGAN-GP or

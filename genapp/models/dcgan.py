@@ -56,6 +56,7 @@ class DCGAN(Stabilized, AdversarialModel):
     title: ClassVar[str] = 'a deep convolutional GAN (Radford et al. 2016)'
     live_lr: ClassVar[float | None] = 0.001
     live_batch_size: ClassVar[int | None] = 32
+    default_in: ClassVar[tuple[str, ...]] = ("train",)  # the Train tab starts on the course's workhorse
     family = "dcgan"
     Config = DCGANConfig
     datasets = ("mnist", "fashion")

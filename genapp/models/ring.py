@@ -8,6 +8,7 @@ mode; a mode is covered when at least one high-quality sample lands on it.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -15,7 +16,7 @@ import torch
 from torch import nn
 
 from ..config import ModelConfig
-from ..data import RING_STD, ring_centers
+from ..data import RING_STD, ring_centers, synthetic_batch
 from .base import AdversarialModel, seeded_noise
 from .layers import mlp
 
@@ -37,13 +38,21 @@ def ring_metrics(points: torch.Tensor, n_sigma: float = 3.0) -> dict[str, float]
     return {"modes": float(modes), "hq_rate": float(good.float().mean())}
 
 
+@functools.cache
+def _real_view(dataset: str) -> torch.Tensor:
+    """500 real points at a fixed seed: the reference drawn under G's points."""
+    return synthetic_batch(dataset, 500, torch.Generator().manual_seed(0))["x"]
+
+
 class RingGAN(AdversarialModel):
     title: ClassVar[str] = 'an MLP GAN on a ring of 8 Gaussians'
     live_note: ClassVar[str] = ("Green: real points (8 Gaussians on a ring). Purple: generated points. Background: D's "
         "output (blue = 'fake', orange = 'real'). A plain GAN tends to hop between a few modes "
         '(mode collapse).')
     family = "ring"
-    quality_metrics = "ring"
+    quality_metrics = "modes"
+    lab_batch = 256  # a batch that reaches all 8 modes
+    default_in = ("lab",)  # the Lab opens on mode collapse, the toy most worth watching
     bf16_pays = False  # too small: see GenerativeModel.bf16_pays
     Config = RingConfig
     datasets = ("ring",)
@@ -78,12 +87,17 @@ class RingGAN(AdversarialModel):
         """2-D points (n, 2) -- this family generates points, not images."""
         return self.points(n, seed)
 
-    def preview(self, fixed):
+    def picture(self, count: int = 1, seed: int | None = None, real: torch.Tensor | None = None) -> torch.Tensor:
+        """G's points (40 per sample asked, at least 500) over D's heatmap, with ``real`` points (by
+        default a fixed 500 of the dataset) for reference."""
         from ..images import render_scatter
 
-        real = fixed["x"][:500].cpu()
-        img = render_scatter(real, self.points(500, seed=self.config_seed), self.heatmap())
-        return img.unsqueeze(0), 1
+        real = _real_view(self.config.dataset) if real is None else real
+        points = self.points(max(count * 40, 500), seed=self.config_seed if seed is None else seed)
+        return render_scatter(real, points, self.heatmap())
+
+    def preview(self, fixed):
+        return self.picture(real=fixed["x"][:500].cpu()).unsqueeze(0), 1
 
     def evaluate(self) -> dict[str, float]:
         return ring_metrics(self.points(2500, seed=7))

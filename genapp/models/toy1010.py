@@ -33,6 +33,8 @@ class Toy1010GAN(AdversarialModel):
     datasets = ("toy1010",)
     kind = "toy"
     has_latent = False
+    target_pattern = (1.0, 0.0, 1.0, 0.0)
+    lab_batch = 16
 
     def build(self):
         c = self.config
@@ -65,15 +67,19 @@ class Toy1010GAN(AdversarialModel):
         z = torch.rand(n, self.config.latent_dim, generator=g).to(self.device)
         return self.generator(z).float().cpu()
 
-    def pattern(self) -> list[float]:
-        """The mean generated pattern, to compare with [1, 0, 1, 0]."""
-        return [round(float(v), 4) for v in self.generate(256, seed=self.config_seed).mean(0)]
+    def pattern(self, n: int = 256, seed: int | None = None) -> list[float]:
+        """The mean of ``n`` generated patterns (at ``config_seed`` if no seed), to compare with [1, 0, 1, 0]."""
+        return [round(float(v), 4) for v in self.generate(n, seed=self.config_seed if seed is None else seed).mean(0)]
 
-    def preview(self, fixed):
+    def picture(self, count: int = 1, seed: int | None = None) -> torch.Tensor:
+        """The mean pattern of at least 256 samples as bars, the target's outlined beside them."""
         from ..images import render_bars
 
-        return render_bars(self.pattern(), [1.0, 0.0, 1.0, 0.0]).unsqueeze(0), 1
+        return render_bars(self.pattern(max(count, 256), seed), list(self.target_pattern))
+
+    def preview(self, fixed):
+        return self.picture().unsqueeze(0), 1
 
     def evaluate(self) -> dict[str, float]:
         p = self.pattern()
-        return {"pattern_error": sum(abs(a - b) for a, b in zip(p, [1, 0, 1, 0])) / 4}
+        return {"pattern_error": sum(abs(a - b) for a, b in zip(p, self.target_pattern)) / len(p)}

@@ -11,6 +11,7 @@ import logging
 import gradio as gr
 
 from genapp import settings
+from genapp.models import default_family
 from genapp.threads import concurrency
 
 from . import api_labels, i18n, lecture, teaching
@@ -248,7 +249,7 @@ def build_app() -> gr.Blocks:
         link = teaching.link_box()
         with gr.Tabs() as tabs:
             with gr.Tab(t("tab_train"), id="train", elem_id="tab-train") as train_page:
-                train_learn = teaching.learn_panel("dcgan", "train-learn")
+                train_learn = teaching.learn_panel(default_family("train"), "train-learn")
                 train = train_tab.build()
                 vae_box = autoencoder_view.build()
             with gr.Tab(t("tab_latent"), id="latent", elem_id="tab-latent") as latent_page:
@@ -270,7 +271,7 @@ def build_app() -> gr.Blocks:
                 teaching.learn_panel("pixelcnn", "pixelcnn-learn")
                 pixelcnn = pixelcnn_tab.build()
             with gr.Tab(t("tab_lab"), id="lab", elem_id="tab-lab") as lab_page:
-                lab_learn = teaching.learn_panel("lab", "lab-learn", extra="ring")
+                lab_learn = teaching.learn_panel("lab", "lab-learn", extra=default_family("lab"))
                 lab = lab_tab.build()
             with gr.Tab(t("tab_race"), id="race", elem_id="tab-race") as race_page:
                 race = race_tab.build()

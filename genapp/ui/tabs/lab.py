@@ -2,8 +2,9 @@
 
 Three buttons are the course's three steps -- D on real data, D on fake data, G -- calling the
 model's own ``d_step_real`` / ``d_step_fake`` / ``g_step``; *Train 100 steps* calls ``train_step``
-100 times; *Reset* rebuilds the model from the seed. After each click the pattern bars (toy1010)
-or the 2-D scatter over D's heatmap (ring) are redrawn, and the step's losses are logged.
+100 times; *Reset* rebuilds the model from the seed. After each click the model's ``picture`` --
+the pattern bars (toy1010) or the 2-D scatter over D's heatmap (ring) -- is redrawn, and the
+step's losses are logged. Which families the Lab runs, and on what batch, is their ``lab_batch``.
 
 The model lives in the visitor's ``gr.State`` (a few kB): nobody else sees it, so the Lab stays
 open in lecture mode. Every click is seeded from (seed, click number), so the same seed and the
@@ -20,15 +21,14 @@ import torch
 from PIL import Image
 
 from genapp.data import synthetic_batch
-from genapp.images import render_bars, render_scatter, to_pil
-from genapp.models import build_model
+from genapp.images import to_pil
+from genapp.models import FAMILIES as ALL_FAMILIES
+from genapp.models import build_model, default_family
 
 from ..common import UserError, as_int, user_errors
 from ..i18n import axis_titles, phrase, t, tr
 
-FAMILIES = ("toy1010", "ring")
-BATCH = {"toy1010": 16, "ring": 256}   # the ring needs a batch that reaches all 8 modes
-TARGET = [1.0, 0.0, 1.0, 0.0]
+FAMILIES = tuple(f for f, cls in ALL_FAMILIES.items() if cls.lab_batch)
 LOG_ROWS = 12
 LOG_COLUMNS = ["#", "step", "losses", "D(x)", "D(G(z))"]
 # Fixed shares of the table's width, the cells wrapping inside them (a ×100 row logs seven
@@ -49,7 +49,6 @@ ACTIONS = {  # action -> (log label, i18n key of the summary)
     "reset": ("reset", "lab_did_reset"),
 }
 _rng_lock = threading.Lock()
-_REAL_VIEW = synthetic_batch("ring", 500, torch.Generator().manual_seed(0))["x"]
 
 
 class _Seeded:
@@ -87,7 +86,8 @@ def new_lab(family: str, seed) -> dict[str, Any]:
 
 def _batch(lab: dict) -> dict[str, torch.Tensor]:
     gen = torch.Generator().manual_seed(lab["seed"] * 1_000_003 + lab["clicks"])
-    return synthetic_batch(lab["family"], BATCH[lab["family"]], gen)
+    model = lab["model"]
+    return synthetic_batch(model.config.dataset, model.lab_batch, gen)
 
 
 def apply(lab: dict, action: str) -> dict[str, float]:
@@ -104,7 +104,7 @@ def apply(lab: dict, action: str) -> dict[str, float]:
         elif action == "train":
             gen = torch.Generator().manual_seed(lab["seed"] * 1_000_003 + lab["clicks"])
             for _ in range(100):
-                losses = model.train_step(synthetic_batch(lab["family"], BATCH[lab["family"]], gen))
+                losses = model.train_step(synthetic_batch(model.config.dataset, model.lab_batch, gen))
         else:
             raise UserError(f"Unknown step {action!r}.")
     lab["steps"] += 100 if action == "train" else 1
@@ -112,19 +112,16 @@ def apply(lab: dict, action: str) -> dict[str, float]:
 
 
 def view(lab: dict) -> Image.Image:
-    """The pattern bars (toy1010) or the scatter over D's heatmap (ring), at fixed noise."""
-    model = lab["model"]
+    """The model's picture (pattern bars, or the scatter over D's heatmap) at fixed noise."""
     with _Seeded(0):
-        if lab["family"] == "toy1010":
-            return to_pil(render_bars(model.pattern(), TARGET))
-        return to_pil(render_scatter(_REAL_VIEW, model.points(500, seed=model.config_seed), model.heatmap()))
+        return to_pil(lab["model"].picture())
 
 
 def d_scores(lab: dict) -> tuple[float, float]:
     """D's mean output on a fixed real batch and on G's samples (probabilities: both are BCE models)."""
     model = lab["model"]
     with torch.inference_mode():
-        real = synthetic_batch(lab["family"], 256, torch.Generator().manual_seed(1))["x"].to(model.device)
+        real = synthetic_batch(model.config.dataset, 256, torch.Generator().manual_seed(1))["x"].to(model.device)
         fake = model.generate(256, seed=model.config_seed).to(model.device)
         return (float(torch.sigmoid(model.discriminate(real, None)).mean()),
                 float(torch.sigmoid(model.discriminate(fake, None)).mean()))
@@ -159,7 +156,7 @@ def _outputs(lab: dict, action: str, losses: dict[str, float] | None):
     label, key = ACTIONS[action]
     if losses is not None:
         lab["log"].append((lab["clicks"], phrase(label), _fmt(losses, 2), f"{dx:.3f}", f"{dgz:.3f}"))
-    extra = "" if lab["family"] != "toy1010" else f" · {tr('lab_pattern')} = {lab['model'].pattern()}"
+    extra = f" · {tr('lab_pattern')} = {lab['model'].pattern()}" if lab["model"].target_pattern else ""
     # One translated phrase per string: Gradio's front end translates only the first marker.
     summary = f"**{t(key)}** — {_fmt(losses) if losses else ''}"
     stats = (f"{t('lab_stats')} **{lab['clicks']}** / **{lab['steps']}** · "
@@ -199,7 +196,7 @@ def build() -> dict:
     gr.Markdown(t("lab_intro"))
     with gr.Row():
         with gr.Column(scale=1, min_width=280):
-            family = gr.Radio(list(FAMILIES), value="ring", label=t("family"), elem_id="lab-family")
+            family = gr.Radio(list(FAMILIES), value=default_family("lab"), label=t("family"), elem_id="lab-family")
             with gr.Row():
                 seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label=t("seed"),
                                  elem_id="lab-seed")

@@ -19,9 +19,8 @@ from PIL import Image
 
 from genapp import latent
 from genapp.checkpoints import atomic_write_bytes
-from genapp.data import synthetic_batch
 from genapp.drawing import labelled_row, upscale_for_display
-from genapp.images import make_grid, render_bars, render_scatter, to_pil
+from genapp.images import make_grid, to_pil
 
 from ..common import (
     MODEL_EVENTS,
@@ -71,12 +70,9 @@ def generate(model_name: str, seed, count) -> Image.Image:
     model = load_model(model_name, fallback_from="latent")
     if model.kind == "translation":
         raise UserError(f"{model_name} translates images ({model.family}); use /sketch_to_shoe or /horse_to_zebra.")
-    if model.family == "toy1010":
-        pattern = model.generate(max(count, 256), seed=seed).mean(0).tolist()
-        return to_pil(render_bars(pattern, [1.0, 0.0, 1.0, 0.0]))
-    if model.kind == "toy":  # ring: points over D's heatmap, with the real ring for reference
-        real = synthetic_batch("ring", 500, torch.Generator().manual_seed(0))["x"]
-        return to_pil(render_scatter(real, model.points(max(count * 40, 500), seed=seed), model.heatmap()))
+    picture = model.picture(count, seed)  # a toy's samples are a pattern or points, not images
+    if picture is not None:
+        return to_pil(picture)
     return grid(model.generate(count, seed=seed))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gradio as gr
 from PIL import Image
 
-from genapp.models import FAMILIES, model_class
+from genapp.models import FAMILIES, default_dataset, default_family, model_class
 from genapp.runs import ACTIVE, MAX_SEED, RunSpec, check_settings, limits, registry
 
 from .. import lecture
@@ -117,14 +117,18 @@ def build() -> dict:
     with gr.Row():
         with gr.Column(scale=1, min_width=280):
             gr.Markdown(t("train_intro"))
-            family = gr.Dropdown(list(FAMILIES), value="dcgan", label=t("family"))
-            dataset = gr.Dropdown(datasets_for("dcgan"), value="mnist", label=t("dataset"), allow_custom_value=True)
+            start_family = default_family("train")
+            start_dataset = default_dataset(start_family)
+            family = gr.Dropdown(list(FAMILIES), value=start_family, label=t("family"))
+            dataset = gr.Dropdown(datasets_for(start_family), value=start_dataset, label=t("dataset"),
+                                  allow_custom_value=True)
             with gr.Row():
                 steps = checked_number(value=1000, precision=0, minimum=1, maximum=limits()["max_steps"], label=t("steps"))
-                batch_size = checked_number(value=default_batch("dcgan", "mnist"), precision=0, minimum=1,
+                batch_size = checked_number(value=default_batch(start_family, start_dataset), precision=0, minimum=1,
                                             maximum=limits()["max_batch"], label=t("batch_size"), elem_id="train-batch")
             with gr.Row():
-                lr = checked_number(value=default_lr("dcgan", "mnist"), label=t("lr"), step=0.0001, elem_id="train-lr")
+                lr = checked_number(value=default_lr(start_family, start_dataset), label=t("lr"), step=0.0001,
+                                    elem_id="train-lr")
                 seed = checked_number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label=t("seed"))
             with gr.Row():
                 start = gr.Button(t("start"), variant="primary", elem_id="train-start")
