@@ -47,19 +47,27 @@ from .i18n import EN, message, tr
 
 log = logging.getLogger("genapp.ui")
 
-def _playground(name: str, *pretrained: str) -> dict[str, tuple[str, ...]]:
-    """A playground's pretrained models, and the families that declare it (``playground``)."""
-    return {"pretrained": pretrained, "families": tuple(f for f, c in FAMILIES.items() if c.playground == name)}
+# The shipped models in the order the playgrounds' pickers list them (a tab's first is its default).
+SHOWN = ("mnist-dcgan", "fashion-dcgan", "mnist-gan", "mnist-wgan", "mnist-vae", "fashion-cgan", "mnist-cgan",
+         "edges2shoes-pix2pix", "horse2zebra-cyclegan", "mnist-pixelcnn")
 
 
-# Which pretrained models each playground (app tab) offers.
-PLAYGROUNDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "latent": _playground("latent", "mnist-dcgan", "fashion-dcgan", "mnist-gan", "mnist-wgan", "mnist-vae"),
-    "conditional": _playground("conditional", "fashion-cgan", "mnist-cgan"),
-    "sketch": _playground("sketch", "edges2shoes-pix2pix"),
-    "horse": _playground("horse", "horse2zebra-cyclegan"),
-    "pixelcnn": _playground("pixelcnn", "mnist-pixelcnn"),
-}
+def family_of(pretrained_name: str) -> str:
+    """The family of a shipped model: its name is ``<dataset>-<family>`` (genapp.pretrained)."""
+    return pretrained_name.rsplit("-", 1)[-1]
+
+
+def _playgrounds() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Each playground (app tab) the families declare (``playground``): the families that declare
+    it and the shipped models of those families."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for name in dict.fromkeys(c.playground for c in FAMILIES.values() if c.playground):
+        families = tuple(f for f, c in FAMILIES.items() if c.playground == name)
+        out[name] = {"pretrained": tuple(n for n in SHOWN if family_of(n) in families), "families": families}
+    return out
+
+
+PLAYGROUNDS: dict[str, dict[str, tuple[str, ...]]] = _playgrounds()
 USABLE_RUN_STATUSES = ("finished", "stopped", "interrupted")
 
 # Every event that runs a model shares one concurrency group, so however many tabs and visitors

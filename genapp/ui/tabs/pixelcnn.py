@@ -58,6 +58,7 @@ from .pixelcnn_pictures import (
 )
 from .sketch import CANVAS, drawing_image
 
+PLAYGROUND = "pixelcnn"   # this tab's id: its models are the families that declare it (``playground``)
 MAX_SAMPLES, DEFAULT_SAMPLES = 64, 16
 MAX_COMPLETIONS, DEFAULT_COMPLETIONS = 16, 8
 DEFAULT_ROWS = 14
@@ -67,10 +68,10 @@ CSS = likelihood.CSS
 # ---------------------------------------------------------------- the model and its data
 def pixelcnn_model(name):
     """The PixelCNN called ``name``; a missing shipped one names the command that trains it."""
-    if isinstance(name, str) and name.strip() in PLAYGROUNDS["pixelcnn"]["pretrained"] \
+    if isinstance(name, str) and name.strip() in PLAYGROUNDS[PLAYGROUND]["pretrained"] \
             and not pretrained_present(name.strip()):
         raise UserError(missing_message(name.strip()))
-    return load_model(name, "pixelcnn")
+    return load_model(name, PLAYGROUND)
 
 
 _LOCK = threading.Lock()
@@ -210,7 +211,7 @@ def pixelcnn_likelihoods(model_name: str, index=0, seed=0):
     notes = [gan_note, tr("pcnn_uniform", nats=likelihood.uniform_nats(pixels))]
     bars = likelihood.bars_html(rows, images, labels, tr("pcnn_bars_title"), tr("pcnn_bpd"), notes)
     numbers = {"model": str(model_name), "index": int(as_int(index, "index")), "seed": seed, "rows": rows,
-               "gan": gan_note if gan is not None else None,
+               likelihood.GAN: gan_note if gan is not None else None,
                "uniform_nats": round(likelihood.uniform_nats(pixels), 2)}
     return bars, numbers
 
@@ -218,11 +219,11 @@ def pixelcnn_likelihoods(model_name: str, index=0, seed=0):
 # ---------------------------------------------------------------- the tab
 def build() -> dict:
     with gr.Row():
-        model = gr.Dropdown(choices=model_choices("pixelcnn"), value=default_model("pixelcnn"),
+        model = gr.Dropdown(choices=model_choices(PLAYGROUND), value=default_model(PLAYGROUND),
                             allow_custom_value=True, label=t("model"), info=t("model_info"), elem_id="pcnn-model",
                             scale=2)
         tab_intro(t("pcnn_intro"))
-    missing = gr.Markdown(notice("pixelcnn"), elem_classes=["notice"])
+    missing = gr.Markdown(notice(PLAYGROUND), elem_classes=["notice"])
     with gr.Tabs():
         with gr.Tab(t("pcnn_draw_tab"), id="pcnn-draw", elem_id="pcnn-draw"), gr.Row():
             with gr.Column(scale=1, min_width=240):

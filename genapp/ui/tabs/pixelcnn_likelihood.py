@@ -17,7 +17,8 @@ from genapp.images import png_bytes, to_pil
 
 SHIFT = 2          # px to the right
 FLIP_SHARE = 0.10  # share of the pixels flipped
-NAMES = ("real", "shifted", "flipped", "gan", "noise")   # the rows, in this order
+GAN = "gan"   # the row of a GAN's sample (from the dataset's dcgan, else its gan: see the tab)
+NAMES = ("real", "shifted", "flipped", GAN, "noise")   # the rows, in this order
 
 
 def variants(x: torch.Tensor, seed: int, gan: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
@@ -30,7 +31,7 @@ def variants(x: torch.Tensor, seed: int, gan: torch.Tensor | None = None) -> dic
     flips = (torch.rand(x.shape, generator=g) < FLIP_SHARE).to(x.dtype)
     out = {"real": x, "shifted": shifted, "flipped": (x + flips) % 2}
     if gan is not None:
-        out["gan"] = (gan[:1].float().mean(1, keepdim=True) > 0.5).to(x.dtype)
+        out[GAN] = (gan[:1].float().mean(1, keepdim=True) > 0.5).to(x.dtype)
     out["noise"] = (torch.rand(x.shape, generator=g) < 0.5).to(x.dtype)
     return out
 
