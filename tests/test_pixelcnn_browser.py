@@ -1,5 +1,5 @@
 """The PixelCNN tab in a real browser: a sample drawn pixel by pixel, a test digit and a drawing
-completed, the likelihoods compared; the tab's Korean label; screenshots at 1280 px and on a phone
+completed, the likelihoods compared, the blind spot shown; the tab's Korean label; screenshots at 1280 px and on a phone
 (390 x 844), in English and Korean."""
 from __future__ import annotations
 
@@ -77,9 +77,20 @@ def test_sample_complete_and_compare_in_english_korean_and_on_a_phone(browser, a
                                ".filter(i => i.complete && i.naturalWidth === 28).length === 5")
         shot(page, f"pixelcnn-compare-{lang}")
 
+        # (d) the blind spot: the shipped depth's fields, then a shallower stack's
+        _sub_tab(page, "pcnn-blind")
+        page.locator("#pcnn-blind-go").click()
+        wait_text(page, "pcnn-blind-summary", "28개의 사각지대" if lang == "ko" else "a blind spot of 28 pixels")
+        first = wait_img(page, "pcnn-plain")
+        wait_img(page, "pcnn-gated")
+        page.locator("#pcnn-layers input[type=number]").fill("3")
+        page.locator("#pcnn-layers input[type=number]").press("Enter")
+        wait_img(page, "pcnn-plain", other_than=first)
+        shot(page, f"pixelcnn-blind-{lang}")
+
         # the same page on a phone: every view fits the width
         page.set_viewport_size(PHONE)
-        for sub in ("pcnn-compare", "pcnn-complete", "pcnn-draw"):
+        for sub in ("pcnn-blind", "pcnn-compare", "pcnn-complete", "pcnn-draw"):
             _sub_tab(page, sub)
             page.wait_for_timeout(300)
             _no_sideways_scroll(page, f"{lang} phone, {sub}")

@@ -153,6 +153,35 @@ def test_likelihoods_are_finite_numbers_for_five_images(client):
     assert "mnist-dcgan" in bars and "543.4 nats" in bars
 
 
+# ---------------------------------------------------------------- /pixelcnn_blind_spot
+def test_blind_spot_view_paints_what_autograd_finds(client):
+    """The two pictures are the networks' fields by autograd: amber (the blind spot) only on the
+    plain stack's picture, above and to the right of the red pixel; the sentence counts them."""
+    from genapp.models.pixelcnn_layers import compare_fields
+    from genapp.ui.tabs.pixelcnn_pictures import BLIND, CURRENT, FIELD_PAPER, FRAME_SCALE
+
+    r, c = 14, 14
+    plain_path, gated_path, summary = client.predict(7, 7, r, c, api_name="/pixelcnn_blind_spot")
+    fields = compare_fields(7, 7, r, c)
+    blind = (fields["gated"] & ~fields["plain"]).numpy()
+    assert 20 < blind.sum() < 40   # the shipped model's depth and kernel: a triangle of about 28
+    for path, arch, amber in ((plain_path, "plain", blind), (gated_path, "gated", np.zeros_like(blind))):
+        px = pixels(rgb(path), FRAME_SCALE)
+        is_amber = (np.abs(px - np.array(BLIND)) < 30).all(-1)
+        is_blue = (np.abs(px - np.array(FIELD_PAPER)) < 30).all(-1)
+        assert np.array_equal(is_amber, amber), arch
+        assert np.array_equal(is_blue, fields[arch].numpy() & ~amber), arch
+        assert (np.abs(px[r, c] - np.array(CURRENT)) < 30).all()
+    ys, xs = np.nonzero(blind)
+    assert (ys < r).all() and (xs > c).all()
+    assert f"**{int(fields['plain'].sum())}**" in summary and f"**{int(blind.sum())}**" in summary
+    # a 1-layer stack with a 3 x 3 kernel: the masked one misses only the pixel above-right
+    _, _, small = client.predict(1, 3, r, c, api_name="/pixelcnn_blind_spot")
+    assert "**1** pixels" in small
+    assert "not in the list of choices: [3, 5, 7]" in app_error(client, 7, 4, r, c, api_name="/pixelcnn_blind_spot")
+    assert "maximum value 27" in app_error(client, 7, 7, 28, c, api_name="/pixelcnn_blind_spot")
+
+
 def trained_pixelcnn() -> Path | None:
     for root in (os.environ.get("GENAPP_APP_TEST_PRETRAINED"), REPO / "pretrained"):
         if root and (Path(root) / "mnist-pixelcnn" / "model.safetensors").exists():

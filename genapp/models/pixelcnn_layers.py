@@ -236,3 +236,18 @@ def sample_gated(net: GatedPixelCNN, x: torch.Tensor, u: torch.Tensor, start_row
         if on_row is not None:
             on_row(r, xpad[:, :, P:, P:P + W])
     return xpad[:, :, P:, P:P + W].clone()
+
+
+def compare_fields(layers: int, kernel: int, r: int, c: int, size: int = 28) -> dict[str, torch.Tensor]:
+    """The blind spot, shown: {"plain": field, "gated": field} of pixel (r, c) for the two networks
+    at the same depth and first kernel, each (size, size) bool by :func:`receptive_field`. The
+    fields depend only on the architecture: narrow networks with fixed weights, each field the union
+    over three random inputs (one input can leave a ReLU off everywhere a path passes)."""
+    out = {}
+    for arch in ("plain", "gated"):
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(0)
+            net = build_network(arch, 16, layers, kernel)
+        fields = [receptive_field(net, r, c, size, seed) for seed in range(3)]
+        out[arch] = torch.stack(fields).any(0)
+    return out

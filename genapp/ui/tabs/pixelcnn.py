@@ -1,4 +1,4 @@
-"""PixelCNN: the course's explicit density, p(x) = prod_i p(x_i | x_<i), seen three ways.
+"""PixelCNN: the course's explicit density, p(x) = prod_i p(x_i | x_<i), seen four ways.
 
 * **Draw pixel by pixel**: samples drawn in raster order; the first one as an animation with the
   pixel being drawn and its receptive field (``pixelcnn_pictures``).
@@ -6,10 +6,13 @@
   rest several times.
 * **Compare likelihoods**: the exact -log p(x) of a real digit, the digit shifted or with pixels
   flipped, a GAN's sample and noise (``pixelcnn_likelihood``): a GAN gives no likelihood.
+* **Blind spot**: one pixel's receptive field in the plain masked stack beside the gated stacks'
+  (``pixelcnn_blind_spot``).
 
 Endpoints (the app API): ``/pixelcnn_sample`` (model, seed, count -> the grid and the animation) and
 ``/pixelcnn_complete`` (model, image, rows, seed, count, index -> the sheet); also
-``/pixelcnn_likelihoods`` (model, index, seed -> the images with their bars, and the numbers).
+``/pixelcnn_likelihoods`` (model, index, seed -> the images with their bars, and the numbers) and
+``/pixelcnn_blind_spot`` (layers, kernel, row, col -> the two fields and a sentence).
 """
 from __future__ import annotations
 
@@ -48,6 +51,7 @@ from ..common import (
     user_errors,
 )
 from ..i18n import t, tr
+from . import pixelcnn_blind_spot as blind_spot
 from . import pixelcnn_likelihood as likelihood
 from .pixelcnn_pictures import (
     EmptyDrawing,
@@ -283,6 +287,7 @@ def build() -> dict:
             gr.Markdown(t("pcnn_point"))
             with gr.Accordion(t("pcnn_numbers"), open=False):
                 numbers = gr.JSON(label=t("pcnn_numbers"), elem_id="pcnn-json")
+        blind_spot.build()
 
     sample_in, sample_out = [model, seed, count], [samples, anim]
     go.click(pixelcnn_sample, sample_in, sample_out, api_name="pixelcnn_sample", **MODEL_EVENTS)

@@ -1,9 +1,10 @@
 """The PixelCNN tab's pictures, without gradio: a sample drawn in raster order (GIF frames with the
-current pixel and its receptive field), the completion sheet, and a drawing made into a binary digit.
+current pixel and its receptive field), the completion sheet, a receptive field with its blind spot,
+and a drawing made into a binary digit.
 
 Colours (the same in every picture): ink white on black, as the model's samples; a pixel not drawn
 yet (or not shown to the model) grey; the receptive field blue; the pixel being drawn and the last
-row kept red.
+row kept red; the blind spot (earlier pixels no path reaches) amber.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from genapp.drawing import _font, flatten_on_white
 INK, PAPER, UNDRAWN = (255, 255, 255), (0, 0, 0), (112, 116, 128)
 FIELD_INK, FIELD_PAPER = (150, 200, 255), (30, 64, 175)
 CURRENT = (239, 68, 68)
+BLIND = (245, 158, 11)
 
 FRAME_SCALE = 10         # 28 px -> 280 px: readable on a phone, small as a GIF
 SHEET_SCALE = 4
@@ -110,6 +112,31 @@ def gif(frames: list[Image.Image], ms: int = 140, last_ms: int = 2000) -> bytes:
     pal[0].save(buf, format="GIF", save_all=True, append_images=pal[1:], loop=0,
                 duration=[ms] * (len(pal) - 1) + [last_ms], disposal=1)
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------- the blind spot
+def field_picture(field: torch.Tensor, blind: torch.Tensor, r: int, c: int, scale: int = FRAME_SCALE) -> Image.Image:
+    """One network's view of pixel (r, c): the pixels before it in raster order black, those that
+    reach it blue (``field``), those in ``blind`` amber, the pixels after it grey, (r, c) red with a
+    ring; the caption counts them (numbers only, the same in every language)."""
+    size = field.shape[-1]
+    before = np.arange(size * size).reshape(size, size) < r * size + c
+    f, b = field.numpy().astype(bool), blind.numpy().astype(bool)
+    rgb = np.empty((size, size, 3), np.uint8)
+    rgb[:] = UNDRAWN
+    rgb[before] = PAPER
+    rgb[f] = FIELD_PAPER
+    rgb[b] = BLIND
+    rgb[r, c] = CURRENT
+    big = rgb.repeat(scale, 0).repeat(scale, 1)
+    lines = np.zeros_like(big[:, :, 0], bool)   # a faint pixel grid, so pixels can be counted
+    lines[::scale], lines[:, ::scale] = True, True
+    big[lines] = (big[lines] * 0.75).astype(np.uint8)
+    out = _caption(big, f"({r}, {c}) · {int(f.sum())} / {int(before.sum())}" + (f" · {int(b.sum())}" if b.any() else ""))
+    ring = max(2, scale // 4)
+    ImageDraw.Draw(out).rectangle((c * scale - ring, r * scale - ring, (c + 1) * scale + ring - 1,
+                                   (r + 1) * scale + ring - 1), outline=CURRENT, width=ring)
+    return out
 
 
 # ---------------------------------------------------------------- completions

@@ -33,6 +33,20 @@ PIXELCNN_EN = {
                           "(binarized) and random noise. A lower −log p(x) means more probable.",
     "pcnn_compare": "Compare",
     "pcnn_numbers": "Numbers (JSON, what /pixelcnn_likelihoods returns)",
+    "pcnn_blind_tab": "Blind spot",
+    "pcnn_blind_intro": "Which earlier pixels can reach the **red** pixel's probability? Both networks below have the "
+                        "same depth and first kernel. **Left**: stacked masked convolutions (the first PixelCNN). "
+                        "**Right**: the gated PixelCNN's vertical + horizontal stacks (the shipped model). **Blue**: "
+                        "pixels that reach it. **Amber**: the *blind spot*, earlier pixels the masked stack never "
+                        "sees, however it is trained. **Black**: earlier pixels out of reach; **grey**: later pixels. "
+                        "Found by autograd: the gradient of the pixel's logit with respect to every input pixel.",
+    "pcnn_layers": "Layers after the first", "pcnn_kernel": "First layer's kernel (k × k)",
+    "pcnn_row": "Row of the red pixel", "pcnn_col": "Column of the red pixel",
+    "pcnn_blind_go": "Show the receptive fields",
+    "pcnn_plain": "Masked convolutions (plain PixelCNN)", "pcnn_gated": "Vertical + horizontal stacks (gated)",
+    "pcnn_blind_summary": "Of the {before} pixels before ({r}, {c}), the masked stack sees **{plain}** and the gated "
+                          "stacks **{gated}**: a blind spot of **{blind}** pixels above and to the right. The caption "
+                          "under each picture: (row, column) · pixels seen / pixels before · blind spot.",
     "pcnn_point": "**Explicit vs implicit density.** A PixelCNN gives *every* image an exact likelihood, so it can "
                   "rank these five. A GAN gives none: it can only draw samples, so its sample had to be scored by "
                   "the PixelCNN.",
@@ -72,6 +86,19 @@ PIXELCNN_KO = {
                           "숫자, GAN의 샘플 (이진화), 무작위 잡음. −log p(x) 가 낮을수록 확률이 높습니다.",
     "pcnn_compare": "비교하기",
     "pcnn_numbers": "수치 (JSON, /pixelcnn_likelihoods가 돌려주는 값)",
+    "pcnn_blind_tab": "사각지대",
+    "pcnn_blind_intro": "앞선 픽셀 가운데 어느 것이 **빨간** 픽셀의 확률에 닿을까요? 아래 두 네트워크는 깊이와 첫 커널 크기가 "
+                        "같습니다. **왼쪽**: 마스크 합성곱을 쌓은 처음의 PixelCNN. **오른쪽**: 게이트 PixelCNN의 수직 + 수평 스택 "
+                        "(배포한 모델). **파랑**: 닿는 픽셀. **주황**: *사각지대*, 마스크 스택이 어떻게 학습해도 보지 못하는 앞선 "
+                        "픽셀. **검정**: 닿지 않는 앞선 픽셀, **회색**: 뒤의 픽셀. 자동 미분으로 찾습니다: 그 픽셀의 로짓을 모든 입력 "
+                        "픽셀로 미분한 기울기.",
+    "pcnn_layers": "첫 층 뒤의 층 수", "pcnn_kernel": "첫 층의 커널 (k × k)",
+    "pcnn_row": "빨간 픽셀의 행", "pcnn_col": "빨간 픽셀의 열",
+    "pcnn_blind_go": "수용 영역 보기",
+    "pcnn_plain": "마스크 합성곱 (기본 PixelCNN)", "pcnn_gated": "수직 + 수평 스택 (게이트)",
+    "pcnn_blind_summary": "({r}, {c}) 앞의 픽셀 {before}개 가운데 마스크 스택은 **{plain}**개, 게이트 스택은 **{gated}**개를 "
+                          "봅니다: 오른쪽 위에 **{blind}**개의 사각지대. 각 그림 아래 설명: (행, 열) · 보는 픽셀 / 앞선 픽셀 · "
+                          "사각지대.",
     "pcnn_point": "**명시적 밀도 대 암묵적 밀도.** PixelCNN은 *모든* 이미지에 정확한 가능도를 주므로 이 다섯 개의 순위를 "
                   "매길 수 있습니다. GAN은 가능도를 주지 않습니다. 샘플을 그릴 수만 있어서, GAN의 샘플도 PixelCNN이 "
                   "점수를 매겼습니다.",
