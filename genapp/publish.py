@@ -115,7 +115,8 @@ def training_seconds(run_dir: Path, status: dict, train: dict) -> float:
 
 
 def card_text(name: str, model, train: dict, status: dict, metrics: dict, hardware: str, note: str,
-              seconds: float, sample_caption: str = "Samples at seed 0") -> str:
+              seconds: float, sample_caption: str = "Samples at seed 0",
+              pictures: list[tuple[str, str]] = ()) -> str:
     """The ``README.md`` of the shipped model ``name``: the card of :func:`genapp.hub.render_card`
     with the measured metrics, the hardware and the training time."""
     c = model.config
@@ -125,7 +126,7 @@ def card_text(name: str, model, train: dict, status: dict, metrics: dict, hardwa
         {**c.to_dict(), "train": train}, name=name, state=status.get("status"), step=status.get("step"),
         sample_caption=sample_caption, metrics_title="Measured metrics",
         metrics_intro=f"`python -m genapp.metrics evaluate pretrained/{name}` (see `genapp.metrics` for the protocol):",
-        metric_lines=rows, notes=[note.strip()] if note and note.strip() else [],
+        metric_lines=rows, notes=[note.strip()] if note and note.strip() else [], pictures=pictures,
         extra_rows=[("data", DATA.get(c.dataset, c.dataset)), ("training time", f"{seconds / 60:.1f} min"),
                     ("hardware", hardware),
                     ("weights", weights)])
@@ -157,9 +158,14 @@ def publish(run_dir: str | Path, name: str, *, hardware: str, note: str = "", fp
         metrics["_fp16"] = fp16
         images, nrow, caption = _sheet(shipped)
         grid_image(images, nrow=nrow, scale=2 if images.shape[-1] <= 32 else 1).save(tmp / "sample.png")
+        pictures = []
+        for file, what, pics, per_row in shipped.card_pictures():   # the family's own pictures
+            grid_image(pics, nrow=per_row, scale=2 if pics.shape[-1] <= 32 else 1).save(tmp / file)
+            pictures.append((file, what))
         train = run_config.get("train", {})
         (tmp / "README.md").write_text(card_text(name, shipped, train, status, metrics, hardware, note,
-                                                 training_seconds(run_dir, status, train), caption), encoding="utf-8")
+                                                 training_seconds(run_dir, status, train), caption, pictures),
+                                       encoding="utf-8")
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(tmp, out)

@@ -63,3 +63,38 @@ def test_card_rows_name_the_class_of_each_code_category_and_skip_other_dicts():
                   "category_classes": {"0": "7", "1": "0"}, "other": {"a": 1}})
     assert rows == ["| judge_fid | 56.6 |", "| category_purity | 0.76 |",
                     "| class the judge sees most per code category | 0: 7, 1: 0 |"]
+
+
+@pytest.mark.slow
+def test_a_pixelcnn_card_shows_its_test_likelihood_and_its_completions(tmp_path, monkeypatch):
+    """A family's own card measures and pictures (``card_metrics`` / ``card_pictures``) reach the
+    shipped card: a PixelCNN's exact test NLL in the metrics table, its completion sheet as a file
+    the card shows."""
+    import functools
+
+    import genapp.metrics as metrics_pkg
+    from genapp.images import load_image
+
+    run = tmp_path / "pcnn-run"
+    assert train_main(["pixelcnn", "--dataset", "mnist", "--steps", "10", "--batch-size", "16", "--out", str(run),
+                       "--set", "width=8", "--set", "layers=2", "--sample-every", "10"]) == 0
+    monkeypatch.setenv("GENAPP_PRETRAINED_DIR", str(REPO / "pretrained"))
+    monkeypatch.setattr(metrics_pkg, "evaluate", functools.partial(metrics_pkg.evaluate, n=256))  # FID of 256
+    metrics = publish(run, "mnist-pixelcnn", hardware="CPU (test)", out_root=tmp_path / "out", docs=False)
+    out = tmp_path / "out" / "mnist-pixelcnn"
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "completions.png", "config.json",
+                                                     "model.safetensors", "sample.png"]
+    shipped = genapp.load(str(out))
+    assert metrics["test_nll"] == shipped.test_nll(None)["test_nll"]   # all 10,000 test digits, these weights
+    assert 0 < metrics["test_nll"] < 784 * 0.7   # better than a coin per pixel after 10 steps: it learned
+    card = (out / "README.md").read_text()
+    assert f"| test_nll | {metrics['test_nll']} |" in card and f"| test_nll_1k | {metrics['test_nll_1k']} |" in card
+    assert "](completions.png)" in card and "`completions.png`" in card
+    import numpy as np
+
+    sheet = np.asarray(load_image(out / "completions.png").convert("L"))   # 8 digits x (input + 7), at 2x
+    assert sheet.shape == (2 * (2 + 8 * 30), 2 * (2 + 8 * 30))
+    for row in range(8):   # each row's first tile: the digit's top half, its hidden bottom half grey
+        y, tile = 2 * (2 + row * 30), 56
+        hidden = sheet[y + tile // 2:y + tile, 4:4 + tile]
+        assert (np.abs(hidden.astype(int) - 128) <= 1).all()

@@ -51,7 +51,11 @@ app for the generative models of the course.
 ![Samples](sample.png)
 
 *{{ sample_caption }}.*
-{% endif %}
+{% endif %}{% for file, caption in pictures %}
+![{{ caption }}]({{ file }})
+
+*{{ caption }}.*
+{% endfor %}
 ## Use it
 
 ```python
@@ -90,7 +94,7 @@ model = genapp.load("{{ load_name }}")   # checks config.json + model.safetensor
 ```
 
 Files: `config.json` (this config, plus the run's training settings under `"train"`),
-`model.safetensors` (the weights){% if sample %}, `sample.png` (the picture above){% endif %}.
+`model.safetensors` (the weights){% if sample %}, `sample.png` (the picture above){% endif %}{% for file, caption in pictures %}, `{{ file }}`{% endfor %}.
 """
 
 
@@ -159,14 +163,15 @@ def _resolution(cls: type, config: dict) -> str:
 def render_card(config: dict, *, name: str, load_name: str | None = None, state: str | None = None,
                 step: int | None = None, sample_caption: str | None = None, metrics_title: str = "Metrics",
                 metrics_intro: str = "", metric_lines: Iterable[str] = (), extra_rows: Iterable[tuple[str, Any]] = (),
-                notes: Iterable[str] = ()):
+                notes: Iterable[str] = (), pictures: Iterable[tuple[str, str]] = ()):
     """The model card of the model whose ``config.json`` is ``config``, as a ``huggingface_hub.ModelCard``.
 
     ``name``: the card's title (the repo's or the shipped model's name); ``load_name``: what the
     example passes to ``genapp.load`` (default ``name``). ``state``/``step``: how the run ended.
     ``sample_caption``: what ``sample.png`` shows (None: no picture). ``metric_lines``: the
     metrics table as Markdown lines; ``extra_rows``: more rows for the training table; ``notes``:
-    paragraphs after the command.
+    paragraphs after the command; ``pictures``: (file, caption) of more pictures after the sample
+    (a family's ``card_pictures``).
     """
     from huggingface_hub import ModelCard, ModelCardData
 
@@ -191,7 +196,7 @@ def render_card(config: dict, *, name: str, load_name: str | None = None, state:
         data, template_str=CARD_TEMPLATE,
         title=name, load_name=load_name or name, family=family, dataset=dataset,
         family_title=cls.title or cls.__name__, sample=sample_caption is not None, sample_caption=sample_caption,
-        usage=_usage(cls), facts=facts, notes=[*_history(train), *notes],
+        usage=_usage(cls), facts=facts, notes=[*_history(train), *notes], pictures=list(pictures),
         command_label=("Exact command (repository root, `GENAPP_DATA_DIR` pointing at the data)" if command
                        else "Equivalent command (trained in the app)"),
         command=command or RunSpec.from_run_config(config).command(),

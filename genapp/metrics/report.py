@@ -122,5 +122,6 @@ def evaluate(model, *, n: int = FID_N, n_per_class: int = 1000, seed: int = 0) -
         names = CLASS_NAMES.get(model.config.dataset)
         result.update({"category_purity": purity["purity"], "classes_with_a_category": purity["covered"],
                        "category_classes": {c: names[k] if names else k for c, k in purity["classes"].items()}})
+    result.update(model.card_metrics())   # the family's own measures (a PixelCNN's test NLL)
     result["eval_seconds"] = round(time.perf_counter() - t0, 1)
     return result

@@ -194,7 +194,18 @@ class GenerativeModel(nn.Module, PyTorchModelHubMixin, library_name="genapp",
         return []
 
     def evaluate(self) -> dict[str, float]:
+        """The live view's quality figures, measured at each sample point (cheap)."""
         return {}
+
+    def card_metrics(self) -> dict[str, float]:
+        """The family's own measures for its model card, beside the shared protocol of
+        ``genapp.metrics.evaluate`` (a PixelCNN's exact test NLL). May take minutes."""
+        return {}
+
+    def card_pictures(self) -> list[tuple[str, str, torch.Tensor, int]]:
+        """More pictures for the model card after its sample sheet: (file name, caption, images
+        (N, C, H, W) in [0, 1], images per row) each (a PixelCNN's completions)."""
+        return []
 
     # ---------------------------------------------------------------- shared
     config_seed: ClassVar[int] = 42  # the fixed z of the live view
