@@ -12,7 +12,6 @@ folder and pushes; a Ctrl-C or SIGTERM on any rank stops them all after the same
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import sys
 import time
@@ -20,24 +19,8 @@ from pathlib import Path
 
 from .arguments import check, parser, thread_governor
 from .progress import Progress
+from .push import push_finished
 from .stopping import SAME_PRESS_S, StopOnSignal
-
-
-def _push(folder: Path, repo_id: str, end: dict) -> int:
-    from genapp.hub import HubError, push
-
-    if end["status"] != "finished":
-        print(f"not pushed to {repo_id}: the run {end['status']} before its last step "
-              f"(push it later with genapp.hub.push)")
-        return 0
-    try:
-        url = push(folder, repo_id, token=os.environ.get("HF_TOKEN"),
-                   progress=lambda fraction, message: print(f"hub: {message}"))
-    except HubError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print("pushed:", url)
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,7 +86,7 @@ def _main(args, argv) -> int:
     if end["status"] == "failed":
         print(f"error: {end['reason']}", file=sys.stderr)
         return 1
-    return _push(folder, args.push_to_hub, end) if args.push_to_hub else 0
+    return push_finished(folder, args.push_to_hub, end) if args.push_to_hub else 0
 
 
 def _follow(model, cfg, folder, ds, start_step, governor) -> int:
