@@ -80,7 +80,7 @@ def test_sample_complete_and_compare_in_english_korean_and_on_a_phone(browser, a
         # (d) the blind spot: the shipped depth's fields, then a shallower stack's
         _sub_tab(page, "pcnn-blind")
         page.locator("#pcnn-blind-go").click()
-        wait_text(page, "pcnn-blind-summary", "28개의 사각지대" if lang == "ko" else "a blind spot of 28 pixels")
+        wait_text(page, "pcnn-blind-summary", "맹점은 28픽셀" if lang == "ko" else "a blind spot of 28 pixels")
         first = wait_img(page, "pcnn-plain")
         wait_img(page, "pcnn-gated")
         page.locator("#pcnn-layers input[type=number]").fill("3")

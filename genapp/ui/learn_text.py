@@ -338,7 +338,7 @@ Each factor is a Bernoulli (the pixels are binary here: each image is binarized 
 
 **Masked convolutions.** The feature at pixel $i$ must not see $x_i$ or any later pixel, so the kernel is masked: zero below its centre row and right of its centre. **Mask A** (the first layer) also hides the centre, the pixel being predicted; **mask B** (every later layer) shows it, since that feature already depends on earlier pixels only.
 
-**The blind spot and the gated stacks.** Stacked masked 3 × 3 kernels leave a *blind spot*: pixels above and to the right of the current one that no path reaches. The **gated PixelCNN** (van den Oord et al. 2016) splits the network into a *vertical stack* (every row above, the full width) and a *horizontal stack* (the current row, to the left), linked vertical → horizontal, with gated units $\tanh(W_f * h) \odot \sigma(W_g * h)$: no blind spot. The blue area in *Draw pixel by pixel* is this network's real receptive field.
+**The blind spot and the gated stacks.** Stacked masked 3 × 3 kernels leave a *blind spot*: pixels above and to the right of the current one that no path reaches. The **gated PixelCNN** (van den Oord et al. 2016) splits the network into a *vertical stack* (every row above, the full width) and a *horizontal stack* (the current row, to the left), linked vertical → horizontal, with gated units $\tanh(W_f * h) \odot \sigma(W_g * h)$: no blind spot. The blue area in *Draw pixel by pixel* is this network's real receptive field; *Blind spot* puts the plain stack's beside it, the blind spot in amber.
 
 **Training: maximum likelihood.** Minimise the negative log-likelihood, a sum of binary cross-entropies over the pixels:
 $$-\log p(x) = -\sum_{i}\big[x_i \log \hat p_i + (1 - x_i)\log(1 - \hat p_i)\big]$$
@@ -354,7 +354,7 @@ $$p(x) = \prod_{i=1}^{784} p(x_i \mid x_1, \dots, x_{i-1})$$
 
 **마스크 합성곱.** 픽셀 $i$ 의 특징은 $x_i$ 나 그 뒤의 픽셀을 보면 안 되므로 커널을 가립니다: 가운데 행의 아래와 가운데의 오른쪽을 0으로. **마스크 A** (첫 층) 는 가운데, 곧 예측할 픽셀도 가리고, **마스크 B** (그 뒤의 모든 층) 는 가운데를 보여 줍니다. 그 특징은 이미 앞선 픽셀에만 의존하기 때문입니다.
 
-**맹점과 게이트 스택.** 마스크된 3 × 3 커널을 쌓으면 *맹점*이 남습니다. 현재 픽셀의 오른쪽 위에 어떤 경로로도 닿지 않는 픽셀들입니다. **게이트 PixelCNN** (van den Oord 등 2016) 은 신경망을 *수직 스택* (위쪽의 모든 행, 전체 폭) 과 *수평 스택* (현재 행의 왼쪽) 으로 나누고, 수직 → 수평으로 연결하며, 게이트 유닛 $\tanh(W_f * h) \odot \sigma(W_g * h)$ 를 씁니다: 맹점이 없습니다. *픽셀 단위로 그리기*의 파란 영역이 이 신경망의 실제 수용 영역입니다.
+**맹점과 게이트 스택.** 마스크된 3 × 3 커널을 쌓으면 *맹점*이 남습니다. 현재 픽셀의 오른쪽 위에 어떤 경로로도 닿지 않는 픽셀들입니다. **게이트 PixelCNN** (van den Oord 등 2016) 은 신경망을 *수직 스택* (위쪽의 모든 행, 전체 폭) 과 *수평 스택* (현재 행의 왼쪽) 으로 나누고, 수직 → 수평으로 연결하며, 게이트 유닛 $\tanh(W_f * h) \odot \sigma(W_g * h)$ 를 씁니다: 맹점이 없습니다. *픽셀 단위로 그리기*의 파란 영역이 이 신경망의 실제 수용 영역입니다. *맹점* 탭은 그 옆에 기본 스택의 수용 영역을 놓고 맹점을 주황색으로 보여 줍니다.
 
 **학습: 최대 가능도.** 음의 로그 가능도, 곧 픽셀별 이진 교차 엔트로피의 합을 최소화합니다:
 $$-\log p(x) = -\sum_{i}\big[x_i \log \hat p_i + (1 - x_i)\log(1 - \hat p_i)\big]$$
