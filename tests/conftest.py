@@ -17,6 +17,13 @@ from types import SimpleNamespace
 import pytest
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# OpenMP threads that wait for each other sleep instead of spinning. The test machine has 2 cores
+# shared with other work (a background training, Chromium, the app's own runs): a spinning thread
+# takes the core its partner needs, and the same tests took 2-4x as long (106-200 s against 43-47 s
+# for tests/test_trainer.py, test_models.py and tests/metrics' two slowest modules). Set before
+# torch is imported (libgomp reads it once), and inherited by the CLI, torchrun and bench
+# subprocesses the tests start. Not a setting of the app: it changes no result, only who waits how.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -143,10 +150,11 @@ def shipped_mnist_judge(app_env):
         shutil.rmtree(target, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium through Playwright (the browser tests import tests/browser.py,
-    which skips them when either is missing)."""
+    which skips them when either is missing). One for the session: each test opens its own
+    context (cookies, storage, session), so it starts as fresh as in a new browser."""
     from playwright.sync_api import sync_playwright
 
     from .browser import ARGS, CHROMIUM
