@@ -222,7 +222,9 @@ def draw(page, elem_id: str, points: list[tuple[float, float]]) -> None:
     page.mouse.move(*at(points[0]))
     page.mouse.down()
     for p in points[1:]:
-        page.mouse.move(*at(p), steps=2)  # each move repaints the canvas: slow without a GPU
+        # one move per segment (the brush draws a segment from the last point): each move
+        # repaints the canvas, 1-3 s without a GPU on a busy machine
+        page.mouse.move(*at(p))
     page.mouse.up()
 
 

@@ -90,7 +90,10 @@ def test_strokes_near_every_edge_of_the_pad_reach_the_server(browser, app_url, m
             page.mouse.move(*at(points[0]))
             page.mouse.down()
             for p in points[1:]:
-                page.mouse.move(*at(p), steps=3)
+                # One move per segment: the brush draws a segment from the last point to each new
+                # one (Gradio's ImageEditor), and every move repaints the pad's WebGL canvas in
+                # software here (1-5 s a move on 2 busy cores); in-between steps added no ink.
+                page.mouse.move(*at(p))
             page.mouse.up()
         page.wait_for_timeout(300)
         received.clear()
