@@ -20,11 +20,21 @@ REPO = Path(__file__).resolve().parent.parent
 TINY = ["--batch-size", "4", "--set", "ngf=8", "--set", "ndf=8", "--device", "cpu", "--threads", "1"]
 
 
+def _as_from_a_shell() -> None:
+    """The child starts as a terminal starts a command: SIGINT at its default and not blocked. A
+    child inherits an ignored SIGINT, and a test run started in the background by a script
+    (``.ci/run &``: no job control) has SIGINT ignored; the CLI then rightly leaves SIGINT alone,
+    as for any background job, and no Ctrl-C would reach it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _start(out: Path) -> subprocess.Popen:
     # No checkpoint and no sample on the run's own cadence: the only checkpoint is the one Ctrl-C makes.
     return subprocess.Popen([sys.executable, "-m", "train", "dcgan", "--dataset", "mnist", "--steps", "1000000",
                              *TINY, "--out", str(out), "--sample-every", "1000000", "--checkpoint-every", "1000000"],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_as_from_a_shell)
 
 
 def _wait_training(out: Path, proc: subprocess.Popen, steps: int = 20) -> None:
@@ -71,7 +81,8 @@ def test_a_second_ctrl_c_quits_at_once_and_names_the_last_checkpoint(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "train", "dcgan", "--dataset", "mnist", "--steps", "1000000",
                              "--batch-size", "128", "--device", "cpu", "--threads", "1", "--out", str(out),
                              "--sample-every", "1000000", "--checkpoint-every", "1000000"],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_as_from_a_shell)
     err: list[str] = []
     reader = threading.Thread(target=lambda: err.extend(iter(lambda: proc.stderr.read(1), "")), daemon=True)
     reader.start()
