@@ -6,6 +6,8 @@ picture is what the networks compute, not a drawing of what they should.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import gradio as gr
 import torch
 from PIL import Image
@@ -22,6 +24,8 @@ KERNELS = (3, 5, 7)
 DEFAULT_LAYERS, DEFAULT_KERNEL = 7, 7   # the shipped mnist-pixelcnn's
 DEFAULT_PIXEL = (14, 14)
 
+_fields = lru_cache(maxsize=128)(compare_fields)   # the sliders ask again for what they asked before
+
 
 @user_errors
 def pixelcnn_blind_spot(layers=DEFAULT_LAYERS, kernel=DEFAULT_KERNEL, row=DEFAULT_PIXEL[0],
@@ -35,7 +39,7 @@ def pixelcnn_blind_spot(layers=DEFAULT_LAYERS, kernel=DEFAULT_KERNEL, row=DEFAUL
     if kernel not in KERNELS:
         raise UserError(f"kernel must be 3, 5 or 7 (got {kernel}).")
     r, c = as_int(row, "row", 0, SIZE - 1), as_int(col, "column", 0, SIZE - 1)
-    fields = compare_fields(layers, kernel, r, c, SIZE)
+    fields = _fields(layers, kernel, r, c, SIZE)   # read only
     blind = fields["gated"] & ~fields["plain"]
     pictures = [field_picture(fields["plain"], blind, r, c), field_picture(fields["gated"], torch.zeros_like(blind), r, c)]
     summary = tr("pcnn_blind_summary", before=r * SIZE + c, r=r, c=c, plain=int(fields["plain"].sum()),
