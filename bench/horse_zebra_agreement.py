@@ -8,7 +8,8 @@ to a row at 2x, for a person to answer "would I call this animal a zebra?". The 
 ``{"weights_sha256": ..., "rule": ..., "horse2zebra": [0 or 1 per photo]}``; ``score`` checks it
 belongs to these weights, runs the judge (default: the shipped ``pretrained/judge-horse2zebra``) on
 the same translations and prints the share it agrees on, who says zebra, and the AUC of its
-probability against the person's calls.
+probability against the person's calls; the same for "stripes on the animal"
+(``genapp.metrics.stripes.stripes_added_on_animal`` above 0), which reads the animal, not the grass.
 """
 from __future__ import annotations
 
@@ -26,14 +27,16 @@ import genapp  # noqa: E402
 from genapp.data import load_dataset  # noqa: E402
 from genapp.images import make_grid, to_pil  # noqa: E402
 from genapp.metrics.horse_zebra import load_horse_zebra_judge, zebra_probability  # noqa: E402
+from genapp.metrics.stripes import stripes_added_on_animal  # noqa: E402
 
 N = 48
 
 
-def translations(model_dir: str, n: int = N) -> torch.Tensor:
+def translations(model_dir: str, n: int = N) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first ``n`` held-out horses and the zebras ``model_dir`` makes of them."""
     model = genapp.load(model_dir)
     horses = load_dataset("horse2zebra", "val", model.config.image_size).tensors["a"][:n].float() / 255.0
-    return torch.cat([model.translate(horses[i:i + 8], "horse2zebra") for i in range(0, n, 8)])
+    return horses, torch.cat([model.translate(horses[i:i + 8], "horse2zebra") for i in range(0, n, 8)])
 
 
 def weights_sha(model_dir: str) -> str:
@@ -41,7 +44,7 @@ def weights_sha(model_dir: str) -> str:
 
 
 def sheet(model_dir: str, out: str) -> None:
-    made = translations(model_dir)
+    made = translations(model_dir)[1]
     image = to_pil(make_grid(made, nrow=4), scale=2)
     draw, tile = ImageDraw.Draw(image), (made.size(-1) + 2) * 2
     for i in range(len(made)):
@@ -57,14 +60,15 @@ def score(model_dir: str, labels_file: str, judge_dir: str | None = None) -> dic
     if labels["weights_sha256"] != weights_sha(model_dir):
         raise SystemExit(f"{labels_file} labels other weights than {model_dir}'s: label its sheet again.")
     eye = torch.tensor(labels["horse2zebra"]).bool()
-    p = zebra_probability(load_horse_zebra_judge(judge_dir), translations(model_dir, len(eye)))
-    call = p >= 0.5
-    pos, neg = p[eye], p[~eye]
-    return {"photos": len(eye), "person_says_zebra": int(eye.sum()), "judge_says_zebra": int(call.sum()),
-            "agree": round(float((call == eye).float().mean()), 4),
-            "judge_zebra_person_not": int((call & ~eye).sum()), "person_zebra_judge_not": int((eye & ~call).sum()),
-            "auc": round(float((pos[:, None] > neg[None, :]).float().mean()), 4) if len(pos) and len(neg) else None,
-            "judge": judge_dir or "pretrained/judge-horse2zebra"}
+    horses, made = translations(model_dir, len(eye))
+    out = {"photos": len(eye), "person_says_zebra": int(eye.sum()), "judge_dir": judge_dir or "pretrained/judge-horse2zebra"}
+    for name, p in (("judge", zebra_probability(load_horse_zebra_judge(judge_dir), made) - 0.5),
+                    ("stripes_on_animal", stripes_added_on_animal(horses, made))):
+        call, pos, neg = p > 0, p[eye], p[~eye]
+        out[name] = {"says_zebra": int(call.sum()), "agree": round(float((call == eye).float().mean()), 4),
+                     "zebra_person_not": int((call & ~eye).sum()), "person_zebra_not": int((eye & ~call).sum()),
+                     "auc": round(float((pos[:, None] > neg[None, :]).float().mean()), 4) if len(pos) and len(neg) else None}
+    return out
 
 
 def main(argv: list[str]) -> int:

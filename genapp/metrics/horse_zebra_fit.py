@@ -18,6 +18,7 @@ from ..data import load_dataset
 from .fit import fit_judge
 from .horse_zebra import HorseZebraJudge, HorseZebraJudgeConfig, horse_zebra_judge_dir, zebra_probability
 from .judge import save_judge_folder
+from .stripes import animal_mask, gaussian_blur, stripe_detail
 
 STRIPELESS_P = 0.2   # share of training photos whose stripes are blurred away (then labelled horse)
 SWAP_P = 0.5         # share of training photos recoloured with a photo of the other class
@@ -70,29 +71,6 @@ def without_detail(x: torch.Tensor, size: int) -> torch.Tensor:
     """Downscaled to ``size`` px and back up: the picture's colours and shapes, no stripes left."""
     small = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False, antialias=True)
     return F.interpolate(small, size=x.shape[-2:], mode="bilinear", align_corners=False)
-
-
-def stripe_detail(zebras: torch.Tensor) -> torch.Tensor:
-    """The stripes of photos (N, 3, S, S) in [0, 1] as a luminance detail map (N, 1, S, S) in
-    [-1, 1]: luminance minus its blur (sigma 2 px), scaled by twice its spread. On a zebra photo it
-    is the coat's black-and-white bands; on the grass around it, faint."""
-    lum = (0.299 * zebras[:, 0] + 0.587 * zebras[:, 1] + 0.114 * zebras[:, 2]).unsqueeze(1)
-    d = lum - _gaussian_blur(lum, 2.0)
-    return (d / (2 * d.std((2, 3), keepdim=True) + 1e-3)).clamp(-1, 1)
-
-
-def animal_mask(x: torch.Tensor, low: int = 32, border: int = 3) -> torch.Tensor:
-    """A rough mask (N, 1, S, S) in [0, 1] of the animal in photos (N, 3, S, S): at 32 px, the
-    pixels whose colour is far (over 35 % of the photo's largest such distance) from every colour
-    on the photo's border, grown by a pixel. Grass, sand and sky reach the border, the animal
-    mostly does not; no detector needed (close-ups that fill the frame get a partial mask)."""
-    s = F.interpolate(x, size=(low, low), mode="bilinear", antialias=True, align_corners=False)
-    flat = s.flatten(2).transpose(1, 2)
-    i = torch.arange(low)
-    edge = ((i[:, None] < border) | (i[:, None] >= low - border) | (i[None, :] < border) | (i[None, :] >= low - border)).flatten()
-    d = torch.cdist(flat, flat[:, edge]).min(-1).values
-    m = (d > 0.35 * d.amax(1, keepdim=True)).float().view(len(x), 1, low, low)
-    return F.interpolate(F.max_pool2d(m, 3, 1, 1), size=x.shape[-2:], mode="bilinear", align_corners=False)
 
 
 def striped_surroundings(x: torch.Tensor, zebras: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
@@ -154,7 +132,7 @@ def artifact_calls(judge: HorseZebraJudge, horses: torch.Tensor, zebras: torch.T
     for name, flaw in flaws.items():
         out[f"horses_judged_zebra_{name}"] = _rate(judge, flaw(horses).clamp(0, 1), zebra=True)
         out[f"zebras_judged_horse_{name}"] = _rate(judge, flaw(zebras).clamp(0, 1), zebra=False)
-    out["horses_judged_zebra_blur"] = _rate(judge, _gaussian_blur(horses, 1.5), zebra=True)
+    out["horses_judged_zebra_blur"] = _rate(judge, gaussian_blur(horses, 1.5), zebra=True)
     out["horses_judged_zebra_down32"] = _rate(judge, without_detail(horses, 32), zebra=True)
     pick = torch.randint(0, len(zebras), (len(horses),), generator=g)
     out["horses_judged_zebra_zebra_palette"] = _rate(judge, palette_swap(horses, zebras[pick]), zebra=True)
@@ -169,14 +147,6 @@ def artifact_calls(judge: HorseZebraJudge, horses: torch.Tensor, zebras: torch.T
 def _rate(judge: HorseZebraJudge, x: torch.Tensor, zebra: bool) -> float:
     p = zebra_probability(judge, x)
     return round(float(((p >= 0.5) if zebra else (p < 0.5)).float().mean()), 4)
-
-
-def _gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
-    k = torch.arange(-3, 4, dtype=torch.float32)
-    k = torch.exp(-k ** 2 / (2 * sigma ** 2))
-    k = (k / k.sum()).view(1, 1, 1, 7).expand(x.size(1), 1, 1, 7)
-    x = F.conv2d(F.pad(x, (3, 3, 0, 0), mode="reflect"), k, groups=x.size(1))
-    return F.conv2d(F.pad(x, (0, 0, 3, 3), mode="reflect"), k.transpose(2, 3), groups=x.size(1))
 
 
 def train_horse_zebra_judge(out: str | Path | None = None, *, epochs: float = 12, batch_size: int = 32,

@@ -6,7 +6,9 @@
   edge map itself -- plus the shape IoU and colourfulness, and a visual sheet.
 * **CycleGAN** (horse2zebra): the fraction of held-out horses the horse/zebra judge
   (:mod:`genapp.metrics.horse_zebra`) calls zebra after G: horse -> zebra (and of held-out zebras
-  it calls horse after F), next to its calls on the untranslated photos; the **cycle L1**
+  it calls horse after F), next to its calls on the untranslated photos; the share of horses on
+  whose body G drew finer detail than the photo had (:mod:`.stripes`: the judge reads the whole
+  photo, a person the animal); the **cycle L1**
   |F(G(x)) - x| says whether the horse's content survives the round trip; a contact sheet shows it.
 
 Neither model nor judge ever sees the held-out files while training.
@@ -21,6 +23,7 @@ import torch
 from ..data import load_dataset
 from ..outlines import silhouettes
 from .horse_zebra import HorseZebraJudge, load_horse_zebra_judge, zebra_probability
+from .stripes import stripes_added_on_animal
 
 SHEET_N = 8          # pairs on pix2pix's visual sheet
 CONTACT_N = 16       # unseen photos each way on a CycleGAN's contact sheet
@@ -119,6 +122,7 @@ def cyclegan_metrics(model, judge: HorseZebraJudge | None = None, batch_size: in
     return {"heldout_horses": len(horses), "heldout_zebras": len(zebras), "image_size": size,
             "horse2zebra_judged_zebra": round(float((zebra_probability(judge, as_zebra) >= 0.5).float().mean()), 4),
             "horses_judged_zebra_untranslated": round(float((zebra_probability(judge, horses) >= 0.5).float().mean()), 4),
+            "horse2zebra_stripes_on_animal": round(float((stripes_added_on_animal(horses, as_zebra) > 0).float().mean()), 4),
             "zebra2horse_judged_horse": round(float((zebra_probability(judge, as_horse) < 0.5).float().mean()), 4),
             "zebras_judged_horse_untranslated": round(float((zebra_probability(judge, zebras) < 0.5).float().mean()), 4),
             "cycle_l1_horse": round(float(_l1_per_image(horse_back, horses).mean()), 4),

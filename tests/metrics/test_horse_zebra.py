@@ -16,9 +16,10 @@ from genapp.metrics.horse_zebra_fit import (
     artifact_calls,
     checkerboard,
     generator_artifacts,
-    animal_mask,
     striped_surroundings,
 )
+
+from genapp.metrics.stripes import animal_mask
 
 from .conftest import SIZE
 

@@ -101,7 +101,8 @@ def test_cyclegan_metrics_against_a_perfect_swap(tiny_horse_zebra_judge):
     zebras = val.tensors["b"][:m["heldout_horses"]].float() / 255.0
     expected = float((zebra_probability(judge, zebras) >= 0.5).float().mean())
     assert m["horse2zebra_judged_zebra"] == pytest.approx(expected, abs=1e-4)
-    for key in ("horses_judged_zebra_untranslated", "zebra2horse_judged_horse", "zebras_judged_horse_untranslated"):
+    for key in ("horses_judged_zebra_untranslated", "zebra2horse_judged_horse", "zebras_judged_horse_untranslated",
+                "horse2zebra_stripes_on_animal"):
         assert 0.0 <= m[key] <= 1.0
 
 
