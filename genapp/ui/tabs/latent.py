@@ -44,7 +44,7 @@ from .conditional import grid_with_row_labels
 MAX_COUNT = 64
 MAX_STEPS = 16
 # The arithmetic demo's default seeds, picked on the shipped mnist-dcgan with its judge classifier
-# (genapp/metrics.py): A = three thin 7s, B = three thin 1s, C = three thick 1s. Each mean is read
+# (genapp.metrics): A = three thin 7s, B = three thin 1s, C = three thick 1s. Each mean is read
 # as its digit (7, 1, 1: p >= 0.999) and A - B + C as a 7 (p = 0.999) with 3.7x A's ink: taking a
 # thin 1 away and adding a thick one turns the thin 7 into a thick 7, its class no longer C's.
 ARITH_SEEDS = ("319, 1202, 2708", "927, 985, 1760", "273, 2460, 2583")
