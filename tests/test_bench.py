@@ -43,3 +43,32 @@ def test_train_throughput_compares_both_loops():
     rows = re.findall(r"(dcgan|pix2pix) +batch +\d+: ours +([\d.]+) img/s +reference +([\d.]+) img/s +ratio ([\d.]+)x", out)
     assert [r[0] for r in rows] == ["dcgan", "pix2pix"], out
     assert all(float(r[1]) > 0 and float(r[2]) > 0 for r in rows)
+
+
+@needs_data
+def test_horse_zebra_agreement_scores_both_measures_against_a_persons_calls(tmp_path):
+    """The sheet a person labels, and the score of the judge and of "stripes on the animal"
+    against those labels; labels of other weights are refused, not scored."""
+    import hashlib
+    import json
+
+    from PIL import Image
+
+    model = REPO / "pretrained" / "horse2zebra-cyclegan"
+    out = bench("bench/horse_zebra_agreement.py", "sheet", str(model), str(tmp_path / "label.png"))
+    assert "translations 1-48" in out
+    assert Image.open(tmp_path / "label.png").size == (2 * (4 * 66 + 2), 2 * (12 * 66 + 2))  # 48 tiles of 64 px, at 2x
+    sha = hashlib.sha256((model / "model.safetensors").read_bytes()).hexdigest()
+    calls = [1, 0, 1, 0, 0, 1, 0, 0]
+    (tmp_path / "eye.json").write_text(json.dumps({"weights_sha256": sha, "rule": "test", "horse2zebra": calls}))
+    score = json.loads(bench("bench/horse_zebra_agreement.py", "score", str(model), str(tmp_path / "eye.json")))
+    assert score["photos"] == 8 and score["person_says_zebra"] == 3
+    for measure in ("judge", "stripes_on_animal"):
+        s = score[measure]
+        assert s["zebra_person_not"] + s["person_zebra_not"] == round(8 * (1 - s["agree"]))
+        assert 0 <= s["says_zebra"] <= 8 and 0 <= s["auc"] <= 1
+    (tmp_path / "eye.json").write_text(json.dumps({"weights_sha256": "0" * 64, "rule": "test", "horse2zebra": calls}))
+    env = {**os.environ, "GENAPP_DATA_DIR": str(DATA), "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "bench/horse_zebra_agreement.py", "score", str(model), str(tmp_path / "eye.json")],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0 and "labels other weights" in done.stderr
