@@ -57,7 +57,9 @@ def sheet(model_dir: str, out: str) -> None:
 
 def score(model_dir: str, labels_file: str, judge_dir: str | None = None) -> dict:
     labels = json.loads(Path(labels_file).read_text())
-    if labels["weights_sha256"] != weights_sha(model_dir):
+    if not isinstance(labels.get("horse2zebra"), list) or not 0 < len(labels["horse2zebra"]) <= N:
+        raise ValueError(f"{labels_file} needs \"horse2zebra\": a list of 1 to {N} calls (0 or 1)")
+    if labels.get("weights_sha256") != weights_sha(model_dir):
         raise SystemExit(f"{labels_file} labels other weights than {model_dir}'s: label its sheet again.")
     eye = torch.tensor(labels["horse2zebra"]).bool()
     horses, made = translations(model_dir, len(eye))
@@ -72,13 +74,17 @@ def score(model_dir: str, labels_file: str, judge_dir: str | None = None) -> dic
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) >= 3 and argv[0] == "sheet":
-        sheet(argv[1], argv[2])
-    elif len(argv) in (3, 4) and argv[0] == "score":
-        print(json.dumps(score(*argv[1:]), indent=2))
-    else:
-        print(__doc__)
-        return 2
+    try:
+        if len(argv) == 3 and argv[0] == "sheet":
+            sheet(argv[1], argv[2])
+        elif len(argv) in (3, 4) and argv[0] == "score":
+            print(json.dumps(score(*argv[1:]), indent=2))
+        else:
+            print(__doc__)
+            return 2
+    except (OSError, ValueError, KeyError) as exc:   # a missing folder or file, labels that are not ours
+        print(f"error: {exc}: see the usage below.\n{__doc__}", file=sys.stderr)
+        return 1
     return 0
 
 

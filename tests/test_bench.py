@@ -72,3 +72,6 @@ def test_horse_zebra_agreement_scores_both_measures_against_a_persons_calls(tmp_
     done = subprocess.run([sys.executable, "bench/horse_zebra_agreement.py", "score", str(model), str(tmp_path / "eye.json")],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode != 0 and "labels other weights" in done.stderr
+    done = subprocess.run([sys.executable, "bench/horse_zebra_agreement.py", "score", str(model), str(tmp_path / "none.json")],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "none.json" in done.stderr and "Traceback" not in done.stderr

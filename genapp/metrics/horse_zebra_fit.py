@@ -77,10 +77,9 @@ def striped_surroundings(x: torch.Tensor, zebras: torch.Tensor, gen: torch.Gener
     """Photos ``x`` with the stripes of the matching ``zebras`` laid over all but the animal
     (:func:`animal_mask`), brightening and darkening the scene's own colours by 30-80 %: what an
     undertrained CycleGAN does to grass and sky. A horse in striped grass is still a horse to a
-    person, and a zebra in it still a zebra. The shipped judge calls 66 % of such horses zebra
-    (:func:`artifact_calls`): it judges texture over the whole photo. Training on this flaw did
-    not fix that (it lowered its agreement with a person's calls on translations), so the flaw is
-    measured, not trained on, and a person's calls decide (``bench/horse_zebra_agreement.py``)."""
+    person, and a zebra in it still a zebra; :func:`artifact_calls` measures how the judge calls
+    them (it reads texture over the whole photo; its card gives the figure). Measured, not trained
+    on: judges trained on it agreed no better with a person's calls."""
     amp = 0.3 + 0.5 * torch.rand(len(x), 1, 1, 1, generator=gen)
     return (x * (1 + amp * stripe_detail(zebras) * (1 - animal_mask(x)))).clamp(0, 1)
 
