@@ -369,3 +369,24 @@ def test_vae_run_latent_map_and_samples(app_env):
 
     with pytest.raises(gr.Error, match="vae"):
         autoencoder_view.run_latent_map(ring.id, 6)
+
+
+def test_a_link_to_the_other_conditional_model_shows_samples_before_the_class_picker_follows(app_env):
+    """``?tab=conditional&model=mnist-cgan`` on a page that opened on fashion-cgan: the first view
+    may read the new model with the old class ("T-shirt/top"); it shows the model's first class
+    instead of nothing (CI's browser once waited 60 s on an empty picture)."""
+    import gradio as gr
+
+    from genapp.ui.tabs import conditional as cond
+
+    with pytest.raises(gr.Error, match="T-shirt"):  # what the button does with that pair: a message
+        cond.conditional("mnist-cgan", "T-shirt/top", 0, 4)
+    first = np.asarray(cond.first_samples("mnist-cgan", "T-shirt/top", 0, 4))
+    assert np.array_equal(first, np.asarray(cond.conditional("mnist-cgan", "0", 0, 4)))
+    # a class the model has is kept, by name or by index
+    assert np.array_equal(np.asarray(cond.first_samples("mnist-cgan", "3", 0, 4)),
+                          np.asarray(cond.conditional("mnist-cgan", "3", 0, 4)))
+    assert np.array_equal(np.asarray(cond.first_samples("fashion-cgan", "Dress", 0, 4)),
+                          np.asarray(cond.conditional("fashion-cgan", "Dress", 0, 4)))
+    assert not np.array_equal(np.asarray(cond.first_samples("fashion-cgan", "Dress", 0, 4)),
+                              np.asarray(cond.first_samples("fashion-cgan", "T-shirt/top", 0, 4)))

@@ -88,6 +88,18 @@ def grid_with_row_labels(images, nrow: int, labels: list[str], scale: int = 2, p
     return out
 
 
+def first_samples(model_name: str, label, seed, count) -> Image.Image:
+    """The tab's first view: :func:`conditional` with the model's first class when ``label`` is
+    not one of its classes. A link that opens the tab on another model (``?model=mnist-cgan``)
+    changes the model and, in a separate event, the class picker: the first view may read the
+    model before the picker has followed it ("T-shirt/top" for a digit model)."""
+    names = class_names_for(model_name)
+    text = str(label).strip() if isinstance(label, (str, int)) and not isinstance(label, bool) else ""
+    if text not in names and not (text.isdigit() and int(text) < len(names)):
+        label = names[0]
+    return conditional(model_name, label, seed, count)
+
+
 def model_changed(model_name: str):
     names = class_names_for(model_name)
     return gr.Dropdown(choices=label_choices(names), value=names[0])
@@ -116,5 +128,5 @@ def build() -> dict:
     model.change(model_changed, model, label, api_visibility="private")
     gen_btn.click(conditional, [model, label, seed, count], out, api_name="conditional", **MODEL_EVENTS)
     every_btn.click(every_class, [model, seed, styles], out, api_name="every_class", **MODEL_EVENTS)
-    return {"model": model, "notice": missing, "first": (conditional, [model, label, seed, count], [out]),
+    return {"model": model, "notice": missing, "first": (first_samples, [model, label, seed, count], [out]),
             "first_stops": [gen_btn.click, every_btn.click]}
