@@ -111,7 +111,7 @@ def test_lab_same_seed_same_clicks_same_pictures():
 def test_lab_handlers_keep_the_model_in_the_session_state():
     from genapp.ui.tabs import lab as lab_tab
 
-    lab, img, summary, stats, log, plot = lab_tab.reset("toy1010", 1)
+    lab, img, summary, stats, log, plot = lab_tab.reset(None, "toy1010", 1)
     assert isinstance(img, Image.Image) and lab["clicks"] == 0 and plot is not None
     lab, img, summary, stats, log, plot = lab_tab._step("g")(lab, "toy1010", 1)
     assert lab["clicks"] == 1 and len(log) == 1 and "③ G" in log.iloc[0, 1]
@@ -119,6 +119,32 @@ def test_lab_handlers_keep_the_model_in_the_session_state():
     # switching the family starts a fresh lab of that family
     lab, *_ = lab_tab._step("real")(lab, "ring", 1)
     assert lab["family"] == "ring" and lab["clicks"] == 1
+
+
+def test_lab_reset_pressed_during_train_waits_and_wins():
+    """The Lab's buttons are events of their own: Reset pressed while *Train 100 steps* runs used to
+    be lost (the training ended last and returned the old lab). Now it waits, then refills the
+    session's own lab: the page ends on the fresh model, whichever event's state lands last."""
+    import threading
+
+    from genapp.ui.tabs import lab as lab_tab
+
+    lab = lab_tab.reset(None, "ring", 1)[0]
+    lab_tab._step("g")(lab, "ring", 1)
+    trained = []
+    worker = threading.Thread(target=lambda: trained.append(lab_tab._step("train")(lab, "ring", 1)))
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not lab["lock"].locked() and worker.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    assert lab["lock"].locked(), "the training never held the lab"
+    after_reset = lab_tab.reset(lab, "ring", 1)[0]   # waits for the training
+    worker.join()
+    assert trained[0][0] is lab and after_reset is lab  # both events hand back the one lab...
+    assert (lab["clicks"], lab["steps"], lab["log"]) == (0, 0, [])  # ...and it is the fresh one
+    fresh = lab_tab.new_lab("ring", 1)["model"]
+    for (name, a), b in zip(lab["model"].state_dict().items(), fresh.state_dict().values()):
+        assert torch.equal(a, b), name
 
 
 # ---------------------------------------------------------------- presets and races
@@ -299,7 +325,7 @@ def test_query_params_fill_the_settings():
         "tabs", "tab_state", "family", "dataset", "lr", "steps", "batch_size", "seed", "run_id", "train_timer",
         "train_seen", "latent_model", "latent_seed", "count", "seed_a", "seed_b", "walk", "method",
         "conditional_model", "sketch_model", "horse_model", "lab_family", "lab_seed", "lab_learn", "preset",
-        "race_settings", "race_lesson", "race_ids", "race_timer", "race_seen")}
+        "race_settings", "race_lesson", "race_ids", "race_timer", "race_seen", "follow_seen")}
     up = teaching.query_updates({"tab": "latent", "model": "mnist-dcgan", "seed": "3", "a": "5", "method": "lerp"},
                                 comps)
     assert up["tabs"].selected == "latent" and up["latent_model"] == "mnist-dcgan"
@@ -316,6 +342,37 @@ def test_query_params_fill_the_settings():
     up = teaching.query_updates({"tab": "<script>", "model": "../../etc/passwd", "seed": "-1", "family": "x;y",
                                  "lr": "nan"}, comps)
     assert up == {}
+
+
+def test_a_link_to_a_race_or_run_is_not_replaced_by_the_follow_timers_first_tick(app_env, monkeypatch):
+    """A link to one race, opened while another is on stage: the page's follow timer starts from the
+    link's moment, so its first tick leaves the linked race on screen (it used to put the stage's
+    over it about 2 s after load); a race started after that is followed as on any page."""
+    from genapp.ui import follow, teaching
+    from genapp.ui.tabs import race as race_tab
+
+    stage = ["00001-gan-mnist", "00002-gan-mnist"]
+    monkeypatch.setattr(race_tab, "current", lambda: ("mode_collapse", list(stage)))
+    comps = {name: name for name in ("tabs", "tab_state", "preset", "race_settings", "race_lesson", "race_ids",
+                                     "race_timer", "race_seen", "run_id", "train_timer", "train_seen",
+                                     "follow_seen")}
+    up = teaching.query_updates({"tab": "race", "preset": "mode_collapse", "runs": "00003-dcgan-mnist,00004-dcgan-mnist"}, comps)
+    assert up["race_ids"] == "00003-dcgan-mnist, 00004-dcgan-mnist"
+    first = follow.tick("", up["race_ids"], up["follow_seen"])
+    assert all(isinstance(x, type(gr_skip())) for x in first[:11]), "the first tick replaced the link"
+    fresh = follow.tick("", up["race_ids"], {})  # a page opened without a link: the stage's race
+    assert fresh[6] == "00001-gan-mnist, 00002-gan-mnist"
+    stage[:] = ["00005-wgan-mnist", "00006-wgan-mnist"]  # the lecturer starts another race: the linked page follows it
+    later = follow.tick("", up["race_ids"], first[-1])
+    assert later[6] == "00005-wgan-mnist, 00006-wgan-mnist"
+    up = teaching.query_updates({"tab": "train", "run": "00007-vae-mnist"}, comps)
+    assert up["run_id"] == "00007-vae-mnist" and up["follow_seen"]["stage"] == ["00005-wgan-mnist", "00006-wgan-mnist"]
+
+
+def gr_skip():
+    import gradio as gr
+
+    return gr.skip()
 
 
 def test_links_round_trip_and_never_carry_the_admin_token():

@@ -288,6 +288,9 @@ def build_app() -> gr.Blocks:
             look = opened.then(first_look(fn, len(outputs)), [outputs[0], *inputs], outputs,
                                api_visibility="private", show_progress="hidden", **MODEL_EVENTS)
             stop_first_look(look, tab["first_stops"])
+            if "on_open" in tab:  # a quick view of its own (the PixelCNN's test-digit preview)
+                fn, inputs, outputs = tab["on_open"]
+                opened.then(fn, inputs, outputs, api_visibility="private", show_progress="hidden")
 
         def on_load(*current):
             """Fresh model lists and notices (pretrained models and finished runs appear while the app runs)."""

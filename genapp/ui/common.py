@@ -283,10 +283,13 @@ def notice(playground: str) -> str:
 
 
 def picker_update(playground: str, current: str | None = None):
-    """A refreshed model dropdown (choices change as runs finish and models are installed)."""
+    """A refreshed model dropdown (choices change as runs finish and models are installed). Only the
+    choices when it shows a model: the value it has when this lands stays (one chosen, or set by a
+    link, after ``current`` was read is never put back)."""
     choices = model_choices(playground)
-    value = current if current else (choices[0] if choices else None)
-    return gr.Dropdown(choices=choices, value=value)
+    if current:
+        return gr.Dropdown(choices=choices)
+    return gr.Dropdown(choices=choices, value=choices[0] if choices else None)
 
 
 # ---------------------------------------------------------------- small converters

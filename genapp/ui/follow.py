@@ -96,12 +96,21 @@ def tick(run_id: str, race_ids: str, seen: dict | None):
     return (*out, seen)
 
 
-def wire(train: dict, race: dict) -> gr.Timer:
-    """The page's follow timer (inside the Blocks); returns it."""
+def seen_now() -> dict:
+    """The follow timer's memory as of now: a page whose link names a run or a race starts from it,
+    so the timer's first tick finds nothing new and leaves the link's choice on screen (without it,
+    the first tick put the race on stage, or in lecture mode the newest run, over the link's).
+    What starts later is followed as on any page."""
+    _, stage = race_tab.current()
+    return {"mark": [registry().changes, stage], "stage": stage}
+
+
+def wire(train: dict, race: dict) -> gr.State:
+    """The page's follow timer (inside the Blocks); returns its memory (see :func:`seen_now`)."""
     timer = gr.Timer(FOLLOW_S)
     seen = gr.State({})
     timer.tick(tick, [train["run_id"], race["ids"], seen],
                [train["watch_pick"], train["runs"], train["run_id"], train["timer"], train["seen"],
                 race["preset"], race["ids"], race["settings"], race["lesson"], race["timer"], race["seen"], seen],
                api_visibility="private", concurrency_limit=None, show_progress="hidden")
-    return timer
+    return seen

@@ -110,6 +110,7 @@ def query_updates(params: dict[str, str], comps: dict[str, Any]) -> dict[Any, An
             up[comps["run_id"]] = q["run"]
             up[comps["train_timer"]] = gr.Timer(active=True)
             up[comps["train_seen"]] = {}
+            up[comps["follow_seen"]] = follow.seen_now()
     if tab in links.MODEL_TABS or (tab is None and "model" in q):
         where = tab or "latent"
         if "model" in q:
@@ -133,6 +134,7 @@ def query_updates(params: dict[str, str], comps: dict[str, Any]) -> dict[Any, An
             up[comps["race_ids"]] = ", ".join(q["runs"])
             up[comps["race_timer"]] = gr.Timer(active=True)
             up[comps["race_seen"]] = {}
+            up[comps["follow_seen"]] = follow.seen_now()
     return up
 
 
@@ -145,7 +147,7 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
     # Lecture mode: the controls that change shared runs (server-side checks are in the handlers).
     guarded = [train["start"], train["stop"], *race["buttons"], race["stop"]]
     lecture.wire(lecturer, guarded)
-    follow.wire(train, race)  # an open page picks up the runs started after it loaded
+    follow_seen = follow.wire(train, race)  # an open page picks up the runs started after it loaded
 
     # Learn panels that follow a choice.
     train["family"].change(lesson_for, train["family"], train_learn, api_visibility="private",
@@ -183,7 +185,7 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
              "horse_model": horse["model"], "lab_family": lab["family"], "lab_seed": lab["seed"],
              "lab_learn": lab_learn[1], "preset": race["preset"], "race_settings": race["settings"],
              "race_lesson": race["lesson"], "race_ids": race["ids"], "race_timer": race["timer"],
-             "race_seen": race["seen"], "runs_table": train["runs"]}
+             "race_seen": race["seen"], "runs_table": train["runs"], "follow_seen": follow_seen}
     targets = list(dict.fromkeys(comps.values()))
     outputs = targets + [lecturer["banner"], lecturer["box"], *guarded]
 

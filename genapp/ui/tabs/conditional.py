@@ -88,16 +88,18 @@ def grid_with_row_labels(images, nrow: int, labels: list[str], scale: int = 2, p
     return out
 
 
-def first_samples(model_name: str, label, seed, count) -> Image.Image:
-    """The tab's first view: :func:`conditional` with the model's first class when ``label`` is
-    not one of its classes. A link that opens the tab on another model (``?model=mnist-cgan``)
-    changes the model and, in a separate event, the class picker: the first view may read the
-    model before the picker has followed it ("T-shirt/top" for a digit model)."""
+def picked_class(model_name: str, label) -> str:
+    """``label`` when it names one of the model's classes (or indexes one), else the model's first
+    class. A class picker can lag its model: a new model (chosen, or from a link) updates the picker
+    in an event of its own, and what runs before that lands would read "T-shirt/top" for a digit model."""
     names = class_names_for(model_name)
     text = str(label).strip() if isinstance(label, (str, int)) and not isinstance(label, bool) else ""
-    if text not in names and not (text.isdigit() and int(text) < len(names)):
-        label = names[0]
-    return conditional(model_name, label, seed, count)
+    return text if text in names or (text.isdigit() and int(text) < len(names)) else names[0]
+
+
+def first_samples(model_name: str, label, seed, count) -> Image.Image:
+    """The tab's first view: :func:`conditional` with a class the model has (:func:`picked_class`)."""
+    return conditional(model_name, picked_class(model_name, label), seed, count)
 
 
 def model_changed(model_name: str):
@@ -126,7 +128,10 @@ def build() -> dict:
                        elem_id="cond-out", elem_classes=["pixelated", "fill"], scale=2)
 
     model.change(model_changed, model, label, api_visibility="private")
-    gen_btn.click(conditional, [model, label, seed, count], out, api_name="conditional", **MODEL_EVENTS)
+    # The button first puts the picker on a class the model has (a model chosen a moment ago may not
+    # have reset it yet), then draws with what the picker shows; /conditional itself stays strict.
+    gen = gen_btn.click(picked_class, [model, label], label, api_visibility="private", show_progress="hidden")
+    gen.then(conditional, [model, label, seed, count], out, api_name="conditional", **MODEL_EVENTS)
     every_btn.click(every_class, [model, seed, styles], out, api_name="every_class", **MODEL_EVENTS)
     return {"model": model, "notice": missing, "first": (first_samples, [model, label, seed, count], [out]),
-            "first_stops": [gen_btn.click, every_btn.click]}
+            "first_stops": [gen_btn.click, every_btn.click, model.input]}

@@ -152,4 +152,4 @@ def build() -> dict:
         cycle_view, [photo, translated, direction, model], [slider, recon], api_visibility="private", **MODEL_EVENTS)
     return {"model": model, "notice": missing,
             "first": (first_example, [model], [photo, direction, translated, slider, recon]),
-            "first_stops": [photo.upload, go.click]}
+            "first_stops": [photo.upload, go.click, examples.dataset.click, direction.input, model.input]}

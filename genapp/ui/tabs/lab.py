@@ -12,6 +12,7 @@ same clicks give the same pictures -- a student can replay the lecture at home.
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -81,7 +82,8 @@ def new_lab(family: str, seed) -> dict[str, Any]:
     with _Seeded(seed):
         model = build_model(family)
         model.setup_training()
-    return {"family": family, "seed": seed, "model": model, "clicks": 0, "steps": 0, "log": [], "scores": []}
+    return {"family": family, "seed": seed, "model": model, "clicks": 0, "steps": 0, "log": [], "scores": [],
+            "lock": threading.Lock()}
 
 
 def _batch(lab: dict) -> dict[str, torch.Tensor]:
@@ -164,10 +166,28 @@ def _outputs(lab: dict, action: str, losses: dict[str, float] | None):
     return lab, view(lab), summary, stats, _log_frame(lab), _plot(lab)
 
 
+def _lock(lab: dict | None):
+    """The session's lab's lock (nothing to hold before its first model): the buttons are events of
+    their own and may run at once, and D and G steps share one model."""
+    return lab["lock"] if lab and "lock" in lab else contextlib.nullcontext()
+
+
+def _refill(lab: dict | None, family: str, seed) -> dict:
+    """A fresh lab from the seed, put into the session's own dict when it has one (under its lock):
+    a new dict would be lost when a click that began before ends after, returning the old one."""
+    fresh = new_lab(family, seed)
+    if not lab or "lock" not in lab:
+        return fresh
+    lab.update({k: v for k, v in fresh.items() if k != "lock"})
+    return lab
+
+
 @user_errors
-def reset(family: str, seed):
-    """Rebuild the model from the seed; returns (lab, view, summary, stats, log, plot)."""
-    return _outputs(new_lab(family, seed), "reset", None)
+def reset(lab: dict | None, family: str, seed):
+    """Rebuild the model from the seed; returns (lab, view, summary, stats, log, plot). Pressed
+    during *Train 100 steps*, it waits for the training and then wins."""
+    with _lock(lab):
+        return _outputs(_refill(lab, family, seed), "reset", None)
 
 
 def init_if_empty(lab: dict | None, family: str, seed):
@@ -175,7 +195,7 @@ def init_if_empty(lab: dict | None, family: str, seed):
     if lab:
         return (gr.skip(),) * 6
     try:
-        return reset(family, seed)
+        return reset(None, family, seed)
     except gr.Error:
         return (gr.skip(),) * 6
 
@@ -183,10 +203,10 @@ def init_if_empty(lab: dict | None, family: str, seed):
 def _step(action: str):
     @user_errors
     def handler(lab: dict | None, family: str, seed):
-        if not lab or lab.get("family") != family:
-            lab = new_lab(family, seed)  # first click, or the family was switched: start fresh
-        losses = apply(lab, action)
-        return _outputs(lab, action, losses)
+        with _lock(lab):  # one click at a time on one model
+            if not lab or lab.get("family") != family:
+                lab = _refill(lab, family, seed)  # first click, or the family was switched: start fresh
+            return _outputs(lab, action, apply(lab, action))
 
     handler.__name__ = f"lab_{action}"
     return handler
@@ -219,8 +239,8 @@ def build() -> dict:
                        label=t("lab_log"), elem_id="lab-log")
     state = gr.State(None)
     outputs = [state, image, summary, stats, log, plot]
-    reset_btn.click(reset, [family, seed], outputs, api_visibility="private")
-    family.input(reset, [family, seed], outputs, api_visibility="private")
+    reset_btn.click(reset, [state, family, seed], outputs, api_visibility="private")
+    family.input(reset, [state, family, seed], outputs, api_visibility="private")
     for btn, action in ((real_btn, "real"), (fake_btn, "fake"), (g_btn, "g"), (train_btn, "train")):
         btn.click(_step(action), [state, family, seed], outputs, api_visibility="private")
     return {"family": family, "seed": seed, "state": state, "outputs": outputs, "reset": reset_btn}

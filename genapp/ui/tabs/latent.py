@@ -288,4 +288,4 @@ def build() -> dict:
     codes_btn.click(categories, [model, code_seed, code_columns], codes_out, api_name="categories", **MODEL_EVENTS)
     return {"model": model, "notice": missing, "seed": seed, "count": count, "seed_a": seed_a, "seed_b": seed_b,
             "steps": steps, "method": method, "first": (generate, [model, seed, count], [gen_out]),
-            "first_stops": [gen_btn.click, map_btn.click]}
+            "first_stops": [gen_btn.click, map_btn.click, model.input]}

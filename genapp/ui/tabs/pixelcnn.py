@@ -302,15 +302,23 @@ def build() -> dict:
               trigger_mode="always_last")
     compare.click(pixelcnn_likelihoods, [model, l_index, l_seed], [bars, numbers],
                   api_name="pixelcnn_likelihoods", **MODEL_EVENTS)
-    return {"model": model, "notice": missing, "first": (_first_view, sample_in, [*sample_out, preview]),
-            "first_stops": [go.click]}
+    return {"model": model, "notice": missing, "first": (_first_view, sample_in, sample_out),
+            "on_open": (_preview_if_empty, [preview, model, index], [preview]),
+            "first_stops": [go.click, model.input]}
 
 
 def _first_view(model_name, seed, count):
-    """The tab's first look: the samples at the tab's settings and test digit 0's preview."""
-    sample_grid, animation = pixelcnn_sample(model_name, seed, count)
+    """The tab's first look: the samples at the tab's settings."""
+    return pixelcnn_sample(model_name, seed, count)
+
+
+def _preview_if_empty(current, model_name, index):
+    """When the tab opens: the preview of the test digit the Complete button will use, unless one is
+    shown. An event of its own (quick, outside the models' queue), so an index typed while the first
+    samples are drawn is never put back to digit 0 when they land."""
+    if current is not None:
+        return gr.skip()
     try:
-        shown = show_test_digit(model_name, 0)
+        return show_test_digit(model_name, index)
     except gr.Error:
-        shown = gr.skip()
-    return sample_grid, animation, shown
+        return gr.skip()

@@ -148,4 +148,4 @@ def build() -> dict:
     upload_btn.click(sketch_to_shoe, [upload, model], shoe, api_name="sketch_to_shoe", **MODEL_EVENTS)
     upload_btn.click(model_view, upload, edges, api_visibility="private", show_progress="hidden")
     return {"model": model, "notice": missing, "first": (first_example, [model], [edges, shoe, upload]),
-            "first_stops": [draw_btn.click, upload.upload, upload_btn.click]}
+            "first_stops": [draw_btn.click, upload.upload, upload_btn.click, examples.dataset.click, model.input]}
