@@ -399,3 +399,15 @@ def test_one_ssl_context_for_scripts_still_checks_certificates(app_env, files, t
         assert "CERTIFICATE_VERIFY_FAILED" in repr(refused.value) or "certificate" in repr(refused.value).lower()
     finally:
         demo.close()
+
+
+def test_both_listeners_of_the_sketch_upload_button_take_the_last_press(client):
+    """The upload button has two listeners (the shoe, the edges the model sees). Each must queue a
+    press made while it is busy: the default drops it in the busy one only, leaving one upload's
+    edges beside another's shoe."""
+    deps = client.config["dependencies"]
+    shoe = next(d for d in deps if d.get("api_name") == "sketch_to_shoe")
+    button = shoe["targets"][0]
+    on_button = [d for d in deps if button in d["targets"] and d["outputs"]]  # not the first views' cancels
+    assert len(on_button) == 2
+    assert {d["trigger_mode"] for d in on_button} == {"always_last"}

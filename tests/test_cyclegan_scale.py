@@ -74,3 +74,19 @@ def test_the_horse_tab_translates_the_whole_photo_and_shows_it_at_256_px(tmp_pat
     assert min(before.size) >= 256 and before.size == after.size and recon.size == after.size
     left = np.asarray(before.crop((0, 0, 20, before.size[1])), dtype=np.float32).mean()
     assert left > 200                                # the photo's left edge is in the "before" picture
+
+
+def test_translate_and_cycle_pairs_the_slider_with_its_own_photo(monkeypatch):
+    """The Translate button's second event translates the photo it shows the slider for: an example
+    clicked while the first translation ran no longer pairs one photo with another's zebra."""
+    from genapp.ui.tabs import horse as horse_tab
+
+    model = tiny(image_size=32)
+    monkeypatch.setattr(horse_tab, "load_model", lambda *a, **k: model)
+    light, dark = Image.new("RGB", (64, 48), (230, 220, 200)), Image.new("RGB", (64, 48), (40, 30, 20))
+    translated, (before, after), recon = horse_tab.translate_and_cycle(dark, "horse2zebra", "any")
+    assert np.array_equal(np.asarray(translated), np.asarray(horse_tab.horse_to_zebra(dark, "horse2zebra", "any")))
+    assert not np.array_equal(np.asarray(translated), np.asarray(horse_tab.horse_to_zebra(light, "horse2zebra", "any")))
+    assert np.asarray(before, dtype=np.float32).mean() < 60     # the dark photo, not the light one
+    assert np.array_equal(np.asarray(after), np.asarray(horse_tab.for_display(translated)))
+    assert horse_tab.translate_and_cycle(None, "horse2zebra", "any") == (None, None, None)

@@ -79,6 +79,18 @@ def cycle_view(image, translated: Image.Image, direction: str, model_name: str):
     return (for_display(before), for_display(translated)), for_display(recon)
 
 
+def translate_and_cycle(image, direction: str, model_name: str):
+    """(translated, before/after pair, cycled back), all from the one ``image``. The Translate
+    button's second event reads the photo box when it runs: an example clicked meanwhile is
+    translated again here (35 ms at 128 px), so the slider never pairs one photo with another's
+    translation."""
+    if image is None:
+        return None, None, None
+    translated = horse_to_zebra(image, direction, model_name)
+    pair, recon = cycle_view(image, translated, direction, model_name)
+    return translated, pair, recon
+
+
 def _as_seen(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     """The photo as the model saw it: its middle at most 2:1, at the translation's size."""
     w, h = image.size
@@ -98,9 +110,7 @@ def first_example(model_name: str):
     drawn one) in the photo box, translated, with its slider and cycle.
     Returns (photo, direction, translated, before/after, cycled back)."""
     path, direction = example_files()[0]
-    translated = horse_to_zebra(path, direction, model_name)
-    pair, recon = cycle_view(path, translated, direction, model_name)
-    return load_image(path), direction, translated, pair, recon
+    return load_image(path), direction, *translate_and_cycle(path, direction, model_name)
 
 
 def example_files(n_data: int = 2) -> list[list[str]]:
@@ -149,7 +159,8 @@ def build() -> dict:
             gr.Markdown(t("cycle_note"))
 
     go.click(horse_to_zebra, [photo, direction, model], translated, api_name="horse_to_zebra", **MODEL_EVENTS).success(
-        cycle_view, [photo, translated, direction, model], [slider, recon], api_visibility="private", **MODEL_EVENTS)
+        translate_and_cycle, [photo, direction, model], [translated, slider, recon], api_visibility="private",
+        **MODEL_EVENTS)
     return {"model": model, "notice": missing,
             "first": (first_example, [model], [photo, direction, translated, slider, recon]),
             "first_stops": [photo.upload, go.click, examples.dataset.click, direction.input, model.input]}

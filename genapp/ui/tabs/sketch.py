@@ -145,7 +145,11 @@ def build() -> dict:
                             elem_id="sketch-shoe", elem_classes=["fill"])
 
     draw_btn.click(draw_to_shoe, [pad, model], [edges, shoe], api_visibility="private", **MODEL_EVENTS)
-    upload_btn.click(sketch_to_shoe, [upload, model], shoe, api_name="sketch_to_shoe", **MODEL_EVENTS)
-    upload_btn.click(model_view, upload, edges, api_visibility="private", show_progress="hidden")
+    # Two listeners on one button: each queues a press made while it is busy ("always_last"), so both
+    # end on the last upload (the default drops it where busy: B's edges beside A's shoe).
+    upload_btn.click(sketch_to_shoe, [upload, model], shoe, api_name="sketch_to_shoe", trigger_mode="always_last",
+                     **MODEL_EVENTS)
+    upload_btn.click(model_view, upload, edges, api_visibility="private", show_progress="hidden",
+                     trigger_mode="always_last")
     return {"model": model, "notice": missing, "first": (first_example, [model], [edges, shoe, upload]),
             "first_stops": [draw_btn.click, upload.upload, upload_btn.click, examples.dataset.click, model.input]}
