@@ -165,10 +165,32 @@ def test_generator_playgrounds_show_samples_when_first_opened(browser, app_url):
         page.context.close()
     # a link that opens a playground shows its samples at once, with the link's settings
     linked = open_app(browser, app_url, "?tab=conditional&model=mnist-cgan")
-    try:
-        wait_img(linked, "cond-out")
+    try:  # the class picker follows the model, and the first view is what Generate draws there
+        first = wait_img(linked, "cond-out")
+        linked.wait_for_function("document.querySelector('#cond-label input')?.value === '0'")
+        assert_is_what_generate_draws(linked, "conditional", "cond", first, 0)
     finally:
         linked.context.close()
+    linked = open_app(browser, app_url, "?tab=latent&model=mnist-dcgan&seed=3&count=4")
+    try:  # the link's seed and count, not the defaults
+        first = wait_img(linked, "latent-generate-out")
+        assert_is_what_generate_draws(linked, "latent", "latent", first, 3)
+    finally:
+        linked.context.close()
+
+
+def assert_is_what_generate_draws(page, tab_id: str, prefix: str, first: str, seed: int) -> None:
+    """The picture ``first`` is what the tab's Generate button draws at ``seed`` with the settings
+    shown: another seed first (a new picture), then ``seed`` again, byte for byte ``first``."""
+    box = page.locator(f"#tab-{tab_id}").get_by_label("Seed", exact=True).first
+    assert box.input_value() == str(seed)
+    shown = first
+    for value in (seed + 1, seed):
+        box.fill(str(value))
+        box.press("Enter")
+        page.locator(f"#{prefix}-generate").click()
+        shown = wait_img(page, f"{prefix}-generate-out" if prefix == "latent" else f"{prefix}-out", shown)
+    assert page.request.get(shown).body() == page.request.get(first).body()
 
 
 def test_translation_playgrounds_open_with_an_example_done(browser, app_url):

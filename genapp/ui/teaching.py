@@ -14,7 +14,6 @@ import gradio as gr
 from genapp.models import FAMILIES
 
 from . import follow, lecture, links, presets
-from .common import first_look, skips, stop_first_look
 from .i18n import t
 from .learn_text import LATEX_DELIMITERS, LESSONS
 from .tabs import lab as lab_tab
@@ -207,24 +206,8 @@ def wire(demo: gr.Blocks, *, tabs, pages: dict, lecturer: dict, link: dict, trai
     settled = after(on_load, None, outputs, api_visibility="private", show_progress="hidden")
     settled.then(lab_tab.init_if_empty, [lab["state"], lab["family"], lab["seed"]], lab["outputs"],
                  api_visibility="private", show_progress="hidden")
-    # A link that opens a playground shows its first view (with the link's settings) at once.
-    for name, tab in (("latent", latent), ("conditional", cond), ("sketch", sketch), ("horse", horse)):
-        fn, inputs, outputs = tab["first"]
-        look = settled.then(_first_look_if_open(name, fn, len(outputs)), [link["tab"], outputs[0], *inputs],
-                            outputs, api_visibility="private", show_progress="hidden", concurrency_id="models")
-        stop_first_look(look, tab["first_stops"])
-
-
-def _first_look_if_open(name: str, fn, n_outputs: int):
-    """:func:`common.first_look` for the tab the page opened on (a link's ``tab=``), else nothing."""
-    look = first_look(fn, n_outputs)
-
-    def run(open_tab, current, *args):
-        if open_tab != name:
-            return skips(n_outputs)
-        return look(current, *args)
-
-    return run
+    # A link that opens a playground needs no first view of its own: selecting its tab (above, by
+    # code) fires the tab's select event, whose first view reads the link's settings.
 
 
 def _with_request(fn, n_values: int):
