@@ -228,6 +228,17 @@ def test_conditional_tab(page):
     model = page.locator("#cond-model input").input_value()
     assert natural_size(page, "cond-out") == every_class(model, 0, 8).size
     shot(page, "conditional")
+    # the visitor switches to the digit model and presses Generate at once (the class picker still
+    # says T-shirt/top): digits of the model's first class, the picker on it, and no error
+    shown = wait_img(page, "cond-out")
+    picker = page.locator("#cond-model input")
+    picker.fill("mnist-cgan")
+    picker.press("Enter")
+    page.locator("#cond-generate").click()
+    wait_img(page, "cond-out", shown)
+    page.wait_for_function("document.querySelector('#cond-label input')?.value === '0'")
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid='toast-body']").count() == 0
 
 
 def draw(page, elem_id: str, points: list[tuple[float, float]]) -> None:

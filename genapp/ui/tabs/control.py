@@ -199,7 +199,10 @@ def build() -> dict:
     gr.Markdown(t("ctl_note"))
 
     inputs, outputs = [model, seed, feature, amount, keep, count], [strip, bars, numbers]
-    go.click(control, inputs, outputs, api_name="control", **MODEL_EVENTS)
+    # The button first puts the picker on a feature the model has (a model chosen a moment ago may not
+    # have reset it yet: "7" on a Fashion model), then walks with what it shows; /control stays strict.
+    go.click(model_changed, [model, feature], feature, api_visibility="private", show_progress="hidden").then(
+        control, inputs, outputs, api_name="control", **MODEL_EVENTS)
     for event in (amount.release, keep.change, feature.change):
         event(control, inputs, outputs, api_visibility="private", trigger_mode="always_last", **MODEL_EVENTS)
     model.change(model_changed, [model, feature], feature, api_visibility="private", show_progress="hidden")
