@@ -447,3 +447,16 @@ def test_a_link_to_the_other_conditional_model_shows_samples_before_the_class_pi
                           np.asarray(cond.conditional("fashion-cgan", "Dress", 0, 4)))
     assert not np.array_equal(np.asarray(cond.first_samples("fashion-cgan", "Dress", 0, 4)),
                               np.asarray(cond.first_samples("fashion-cgan", "T-shirt/top", 0, 4)))
+
+
+def test_a_first_view_gives_way_to_what_is_shown_and_to_a_visitor_who_acted():
+    """A playground's first view runs only on an empty output and when the visitor has not acted
+    yet: a press made before the view was even sent (which a cancel cannot reach) is remembered."""
+    from genapp.ui.common import first_look
+
+    made = []
+    run = first_look(lambda *args: made.append(args) or "picture")
+    assert run(None, False, "mnist-dcgan", 0) == "picture"
+    assert isinstance(run(None, True, "mnist-dcgan", 0), type(gr_skip()))      # the visitor acted
+    assert isinstance(run("shown", False, "mnist-dcgan", 0), type(gr_skip()))  # something is shown
+    assert made == [("mnist-dcgan", 0)]

@@ -285,9 +285,10 @@ def build_app() -> gr.Blocks:
             # A playground shows its model at work the first time it is opened (the latent and
             # conditional samples, an example sketch's shoe, an example horse as a zebra).
             fn, inputs, outputs = tab["first"]
-            look = opened.then(first_look(fn, len(outputs)), [outputs[0], *inputs], outputs,
+            acted = gr.State(False)
+            look = opened.then(first_look(fn, len(outputs)), [outputs[0], acted, *inputs], outputs,
                                api_visibility="private", show_progress="hidden", **MODEL_EVENTS)
-            stop_first_look(look, tab["first_stops"])
+            stop_first_look(look, tab["first_stops"], acted)
             if "on_open" in tab:  # a quick view of its own (the PixelCNN's test-digit preview)
                 fn, inputs, outputs = tab["on_open"]
                 opened.then(fn, inputs, outputs, api_visibility="private", show_progress="hidden")

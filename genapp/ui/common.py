@@ -118,11 +118,12 @@ def tab_intro(text: str) -> None:
         gr.Markdown(text)
 
 
-def stop_first_look(look, triggers) -> None:
-    """A visitor who acts before the first view has landed (uploads, presses a button) cancels it,
-    so it never replaces what they made."""
+def stop_first_look(look, triggers, acted) -> None:
+    """A visitor who acts before the first view has landed (uploads, presses a button, picks a
+    model) cancels it, so it never replaces what they made. ``acted`` (a ``gr.State``) remembers
+    it, for a first view not yet sent when they acted: a cancel reaches only events under way."""
     for trigger in triggers:
-        trigger(None, None, None, cancels=[look], api_visibility="private")
+        trigger(lambda: True, None, acted, cancels=[look], api_visibility="private", show_progress="hidden")
 
 
 def skips(n_outputs: int):
@@ -137,8 +138,8 @@ def first_look(fn: Callable, n_outputs: int = 1) -> Callable:
     says what is missing."""
     skip = skips(n_outputs)
 
-    def run(current, *args):
-        if current is not None:
+    def run(current, acted, *args):
+        if current is not None or acted:  # something shown, or the visitor acted (stop_first_look)
             return skip
         try:
             return fn(*args)
