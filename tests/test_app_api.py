@@ -408,6 +408,6 @@ def test_both_listeners_of_the_sketch_upload_button_take_the_last_press(client):
     deps = client.config["dependencies"]
     shoe = next(d for d in deps if d.get("api_name") == "sketch_to_shoe")
     button = shoe["targets"][0]
-    on_button = [d for d in deps if button in d["targets"] and d["outputs"]]  # not the first views' cancels
+    on_button = [d for d in deps if button in d["targets"] and d["inputs"]]  # not the first view's stop
     assert len(on_button) == 2
     assert {d["trigger_mode"] for d in on_button} == {"always_last"}

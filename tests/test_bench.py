@@ -57,7 +57,8 @@ def test_horse_zebra_agreement_scores_both_measures_against_a_persons_calls(tmp_
     model = REPO / "pretrained" / "horse2zebra-cyclegan"
     out = bench("bench/horse_zebra_agreement.py", "sheet", str(model), str(tmp_path / "label.png"))
     assert "translations 1-48" in out
-    assert Image.open(tmp_path / "label.png").size == (2 * (4 * 66 + 2), 2 * (12 * 66 + 2))  # 48 tiles of 64 px, at 2x
+    side = json.loads((model / "config.json").read_text())["image_size"] + 2   # a tile and its padding
+    assert Image.open(tmp_path / "label.png").size == (2 * (4 * side + 2), 2 * (12 * side + 2))  # 48 tiles, at 2x
     sha = hashlib.sha256((model / "model.safetensors").read_bytes()).hexdigest()
     calls = [1, 0, 1, 0, 0, 1, 0, 0]
     (tmp_path / "eye.json").write_text(json.dumps({"weights_sha256": sha, "rule": "test", "horse2zebra": calls}))
