@@ -80,7 +80,7 @@ EN = {
     # horse
     "horse_intro": "CycleGAN learned horse ↔ zebra from unpaired photos. Upload a photo and choose the direction. "
                    "The model sees the whole photo (a panorama: its middle, at most 2:1) with its short side at the "
-                   "size it learned at (the shipped one: 64 px, trained on a 2-core CPU), so expect a soft picture.",
+                   "size it learned at (the shipped one: 128 px, trained on a 2-core CPU; the paper's is 256), so expect a soft picture and stripes on about half of the horses.",
     "photo": "Photo", "direction": "Direction", "translate": "Translate", "before_after": "Before / after",
     "translated": "Translated", "reconstruction": "Cycled back",
     "cycle_note": "*Cycled back* translates the result back again: close to the original means the "
@@ -157,7 +157,7 @@ KO = {
     "shoe_from_upload": "업로드한 스케치로 신발 만들기", "model_sees": "모델이 보는 입력", "shoe": "생성된 신발",
     "horse_intro": "CycleGAN은 짝이 없는 사진들로 말 ↔ 얼룩말 변환을 배웠습니다. 사진을 올리고 방향을 고르세요. "
                    "모델은 사진 전체를 (파노라마는 가운데 2:1까지) 짧은 변이 학습한 크기가 되도록 줄여서 봅니다 "
-                   "(제공되는 모델: 64 px, 2코어 CPU에서 학습). 그래서 결과는 흐릿합니다.",
+                   "(제공되는 모델: 128 px, 2코어 CPU에서 학습. 논문은 256 px). 그래서 결과는 흐릿하고, 말의 절반 정도에만 줄무늬가 생깁니다.",
     "photo": "사진", "direction": "방향", "translate": "변환", "before_after": "변환 전 / 후",
     "translated": "변환 결과", "reconstruction": "되돌린 결과",
     "cycle_note": "*되돌린 결과*는 변환 결과를 다시 반대로 변환한 것입니다. 원본과 비슷하면 "
