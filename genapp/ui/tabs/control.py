@@ -227,7 +227,7 @@ def wire(demo: gr.Blocks, page, tab: dict) -> None:
     def opened(current_strip, model, seed, feature, amount, keep, count, request: gr.Request):
         # The choices only: the value stays whatever the picker shows when this lands (a model chosen
         # during the first walk, or a link's model that from_link set first, is never put back).
-        picker = gr.Dropdown(choices=model_choices()) if model else gr.Dropdown(choices=model_choices(), value=None)
+        picker = gr.Dropdown(choices=model_choices())
         linked = links.parse(dict(getattr(request, "query_params", {}) or {})).get("tab") == "control"
         if current_strip is not None or linked:  # a link's walk comes from from_link, with its settings
             return picker, gr.skip(), gr.skip(), gr.skip()

@@ -169,14 +169,14 @@ def _outputs(lab: dict, action: str, losses: dict[str, float] | None):
 def _lock(lab: dict | None):
     """The session's lab's lock (nothing to hold before its first model): the buttons are events of
     their own and may run at once, and D and G steps share one model."""
-    return lab["lock"] if lab and "lock" in lab else contextlib.nullcontext()
+    return lab["lock"] if lab else contextlib.nullcontext()
 
 
 def _refill(lab: dict | None, family: str, seed) -> dict:
     """A fresh lab from the seed, put into the session's own dict when it has one (under its lock):
     a new dict would be lost when a click that began before ends after, returning the old one."""
     fresh = new_lab(family, seed)
-    if not lab or "lock" not in lab:
+    if not lab:
         return fresh
     lab.update({k: v for k, v in fresh.items() if k != "lock"})
     return lab

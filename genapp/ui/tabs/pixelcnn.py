@@ -302,14 +302,9 @@ def build() -> dict:
               trigger_mode="always_last")
     compare.click(pixelcnn_likelihoods, [model, l_index, l_seed], [bars, numbers],
                   api_name="pixelcnn_likelihoods", **MODEL_EVENTS)
-    return {"model": model, "notice": missing, "first": (_first_view, sample_in, sample_out),
+    return {"model": model, "notice": missing, "first": (pixelcnn_sample, sample_in, sample_out),
             "on_open": (_preview_if_empty, [preview, model, index], [preview]),
             "first_stops": [go.click, model.input]}
-
-
-def _first_view(model_name, seed, count):
-    """The tab's first look: the samples at the tab's settings."""
-    return pixelcnn_sample(model_name, seed, count)
 
 
 def _preview_if_empty(current, model_name, index):
